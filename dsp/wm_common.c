@@ -1,0 +1,27 @@
+/* wm_common.c -- error strings and input sanitising. */
+#include "wm_common.h"
+
+const char* wm_strerror(int err)
+{
+    switch (err) {
+    case WM_OK: return "ok";
+    case WM_ERR_ARG: return "invalid argument (NULL, NaN or a negative size)";
+    case WM_ERR_NOMEM: return "arena exhausted: the request does not fit in the preallocated memory";
+    case WM_ERR_RANGE: return "value out of range: clamped to the nearest limit";
+    case WM_ERR_HANDLE: return "invalid handle";
+    case WM_ERR_PARAM: return "unknown parameter id";
+    default: return "unknown error code";
+    }
+}
+
+int wm_sanitize(float* x, int n)
+{
+    int replaced = 0;
+    for (int i = 0; i < n; i++) {
+        if (!wm_is_finite(x[i])) {
+            x[i] = 0.0f;
+            replaced++;
+        }
+    }
+    return replaced;
+}

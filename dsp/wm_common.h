@@ -1,0 +1,64 @@
+/* wm_common.h -- error codes, unit conversions and numeric guards shared by
+   every wamix module.
+
+   Error convention: functions that can fail return an int, WM_OK (0) on
+   success and a negative WM_ERR_* code otherwise. Audio-path functions
+   (*_process) return void: everything that can fail is checked earlier. */
+#ifndef WM_COMMON_H
+#define WM_COMMON_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum {
+    WM_OK = 0,
+    WM_ERR_ARG = -1,    /* argument invalid: NULL, NaN, negative size, ... */
+    WM_ERR_NOMEM = -2,  /* the arena has no room left for this request */
+    WM_ERR_RANGE = -3,  /* value out of its range: clamped and applied */
+    WM_ERR_HANDLE = -4, /* unknown handle, or one already destroyed */
+    WM_ERR_PARAM = -5   /* unknown parameter id */
+};
+
+/* A short English sentence for an error code; never NULL. */
+const char* wm_strerror(int err);
+
+#define WM_MAX_CHANNELS 2
+#define WM_SILENCE_DB (-120.0f) /* what meters report for digital silence */
+
+static inline float wm_db_to_lin(float db) { return powf(10.0f, 0.05f * db); }
+
+/* Decibels with a floor, so silence is WM_SILENCE_DB and never -inf or NaN. */
+static inline float wm_lin_to_db(float lin)
+{
+    const float floor_lin = 1e-6f; /* 10^(WM_SILENCE_DB / 20) */
+    return lin > floor_lin ? 20.0f * log10f(lin) : WM_SILENCE_DB;
+}
+
+/* Tests the exponent bits rather than calling isfinite(), so the check
+   survives -ffast-math. */
+static inline int wm_is_finite(float x)
+{
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (bits & 0x7f800000u) != 0x7f800000u;
+}
+
+static inline float wm_clampf(float x, float lo, float hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* Replaces NaN and +-Inf by 0 in place; returns how many were replaced. */
+int wm_sanitize(float* x, int n);
+
+/* Filter state below this magnitude is flushed to zero at block ends, so
+   decaying tails never reach the denormal range (WASM has no FTZ mode). */
+#define WM_DENORMAL_FLUSH 1e-15f
+static inline float wm_flush_denormal(float x)
+{
+    return fabsf(x) < WM_DENORMAL_FLUSH ? 0.0f : x;
+}
+
+#endif

@@ -1,0 +1,194 @@
+/* wm_engine.c -- the foundation engine: sanitise -> filter -> gain -> meter. */
+#include "wm_engine.h"
+
+#define WM_ENGINE_MAX_BLOCK 8192
+#define WM_GAIN_RAMP_MS 10.0f
+#define WM_FILTER_SMOOTH_MS 20.0f
+#define WM_METER_RMS_MS 300.0f
+#define WM_METER_RELEASE_DB_PER_S 12.0f
+
+struct wm_engine {
+    float sample_rate;
+    int channels;
+    int max_block;
+    float* in[WM_MAX_CHANNELS];
+    float* out[WM_MAX_CHANNELS];
+    float* param_block;         /* staging, written by the host */
+    float params[WM_PARAM_COUNT]; /* applied values */
+    float* meter_block;
+    wm_filter filter;
+    wm_gain gain;
+    wm_meter meter[WM_MAX_CHANNELS];
+    unsigned nonfinite;
+    unsigned param_errors;
+};
+
+#define WM_PARAM_INFO(id, name, lo, hi, def, unit) {name, lo, hi, def, unit},
+static const wm_param_info param_table[WM_PARAM_COUNT] = {WM_ENGINE_PARAMS(WM_PARAM_INFO)};
+#undef WM_PARAM_INFO
+
+const wm_param_info* wm_param_get_info(int id)
+{
+    return id >= 0 && id < WM_PARAM_COUNT ? &param_table[id] : NULL;
+}
+
+static size_t floats_bytes(int count) { return (size_t)count * sizeof(float) + 64; }
+
+size_t wm_engine_memory_size(int channels, int max_block)
+{
+    return sizeof(wm_engine) + 64 + 2 * (size_t)channels * floats_bytes(max_block) +
+           floats_bytes(WM_PARAM_COUNT) + floats_bytes(WM_METER_COUNT);
+}
+
+static float* alloc_floats(wm_arena* a, int count)
+{
+    return wm_arena_alloc(a, (size_t)count * sizeof(float), 64);
+}
+
+static wm_biquad_params filter_params(const float* p)
+{
+    wm_biquad_params f = {(wm_biquad_type)(int)p[WM_PARAM_FILTER_TYPE], p[WM_PARAM_FILTER_FREQ_HZ],
+                          p[WM_PARAM_FILTER_Q], p[WM_PARAM_FILTER_GAIN_DB]};
+    return f;
+}
+
+static int init_modules(wm_engine* e)
+{
+    for (int i = 0; i < WM_PARAM_COUNT; i++)
+        e->params[i] = e->param_block[i] = param_table[i].def;
+    wm_biquad_params fp = filter_params(e->params);
+    int err = wm_filter_init(&e->filter, &fp, e->channels, e->sample_rate, WM_FILTER_SMOOTH_MS);
+    if (err == WM_OK)
+        err = wm_gain_init(&e->gain, e->params[WM_PARAM_GAIN_DB], WM_GAIN_RAMP_MS, e->sample_rate);
+    for (int c = 0; c < e->channels && err == WM_OK; c++)
+        err = wm_meter_init(&e->meter[c], e->sample_rate, WM_METER_RMS_MS, WM_METER_RELEASE_DB_PER_S);
+    return err;
+}
+
+wm_engine* wm_engine_create(wm_arena* a, float sample_rate, int channels, int max_block, int* err)
+{
+    *err = WM_ERR_ARG;
+    if (!(sample_rate >= 8000.0f && sample_rate <= 384000.0f) || channels < 1 ||
+        channels > WM_MAX_CHANNELS || max_block < 1 || max_block > WM_ENGINE_MAX_BLOCK)
+        return NULL;
+    size_t mark = wm_arena_mark(a);
+    *err = WM_ERR_NOMEM;
+    wm_engine* e = wm_arena_alloc(a, sizeof *e, 64);
+    if (!e)
+        return NULL;
+    e->sample_rate = sample_rate;
+    e->channels = channels;
+    e->max_block = max_block;
+    int ok = 1;
+    for (int c = 0; c < channels; c++) {
+        e->in[c] = alloc_floats(a, max_block);
+        e->out[c] = alloc_floats(a, max_block);
+        ok = ok && e->in[c] && e->out[c];
+    }
+    e->param_block = alloc_floats(a, WM_PARAM_COUNT);
+    e->meter_block = alloc_floats(a, WM_METER_COUNT);
+    if (!ok || !e->param_block || !e->meter_block) {
+        wm_arena_rollback(a, mark);
+        return NULL;
+    }
+    *err = init_modules(e);
+    if (*err != WM_OK) {
+        wm_arena_rollback(a, mark);
+        return NULL;
+    }
+    wm_engine_reset(e);
+    return e;
+}
+
+int wm_engine_channels(const wm_engine* e) { return e->channels; }
+int wm_engine_max_block(const wm_engine* e) { return e->max_block; }
+
+float* wm_engine_input(wm_engine* e, int channel)
+{
+    return channel >= 0 && channel < e->channels ? e->in[channel] : NULL;
+}
+
+float* wm_engine_output(wm_engine* e, int channel)
+{
+    return channel >= 0 && channel < e->channels ? e->out[channel] : NULL;
+}
+
+float* wm_engine_param_block(wm_engine* e) { return e->param_block; }
+const float* wm_engine_meter_block(const wm_engine* e) { return e->meter_block; }
+
+int wm_engine_set_param(wm_engine* e, int id, float value)
+{
+    const wm_param_info* info = wm_param_get_info(id);
+    if (!info)
+        return WM_ERR_PARAM;
+    /* The staging slot follows the applied value, so that the next
+       wm_engine_apply_params neither undoes this call nor retries a value
+       that was rejected. */
+    if (value != value) {
+        e->param_block[id] = e->params[id];
+        return WM_ERR_ARG;
+    }
+    float v = wm_clampf(value, info->min, info->max);
+    if (id == WM_PARAM_FILTER_TYPE)
+        v = floorf(v);
+    e->params[id] = e->param_block[id] = v;
+    if (id == WM_PARAM_GAIN_DB) {
+        wm_gain_set_db(&e->gain, v);
+    } else {
+        wm_biquad_params fp = filter_params(e->params);
+        wm_filter_set(&e->filter, &fp);
+    }
+    return v == value ? WM_OK : WM_ERR_RANGE;
+}
+
+int wm_engine_apply_params(wm_engine* e)
+{
+    int rejected = 0;
+    for (int id = 0; id < WM_PARAM_COUNT; id++) {
+        float staged = e->param_block[id];
+        if (staged == e->params[id])
+            continue;
+        if (wm_engine_set_param(e, id, staged) != WM_OK)
+            rejected++;
+    }
+    e->param_errors += (unsigned)rejected;
+    return rejected;
+}
+
+static void update_meter_block(wm_engine* e)
+{
+    float* m = e->meter_block;
+    int last = e->channels - 1; /* mono shows the same level on both sides */
+    m[WM_METER_PEAK_DB_L] = wm_meter_peak_db(&e->meter[0]);
+    m[WM_METER_PEAK_DB_R] = wm_meter_peak_db(&e->meter[last]);
+    m[WM_METER_RMS_DB_L] = wm_meter_rms_db(&e->meter[0]);
+    m[WM_METER_RMS_DB_R] = wm_meter_rms_db(&e->meter[last]);
+    m[WM_METER_NONFINITE] = (float)e->nonfinite;
+    m[WM_METER_PARAM_ERRORS] = (float)e->param_errors;
+}
+
+void wm_engine_process(wm_engine* e, int n)
+{
+    if (n > e->max_block)
+        n = e->max_block;
+    if (n < 0)
+        n = 0;
+    for (int c = 0; c < e->channels; c++) {
+        memcpy(e->out[c], e->in[c], (size_t)n * sizeof(float));
+        e->nonfinite += (unsigned)wm_sanitize(e->out[c], n);
+    }
+    wm_filter_process(&e->filter, e->out, n);
+    wm_gain_process(&e->gain, e->out, e->channels, n);
+    for (int c = 0; c < e->channels; c++)
+        wm_meter_process(&e->meter[c], e->out[c], n);
+    update_meter_block(e);
+}
+
+void wm_engine_reset(wm_engine* e)
+{
+    wm_filter_reset(&e->filter);
+    wm_smooth_snap(&e->gain.gain);
+    for (int c = 0; c < e->channels; c++)
+        wm_meter_reset(&e->meter[c]);
+    update_meter_block(e);
+}

@@ -1,0 +1,18 @@
+# The WASM build (included from the root CMakeLists.txt under emcmake).
+# Memory plan: docs/memory.md. Size budget: scripts/size-report.mjs.
+set(WAMIX_INITIAL_MEMORY 16777216 CACHE STRING "linear memory in bytes (fixed, never grows)")
+set(WAMIX_STACK 65536 CACHE STRING "C stack in bytes")
+set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is written")
+
+add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
+target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp)
+set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
+target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -fno-math-errno)
+target_link_options(wamix PRIVATE
+  -O3 -msimd128
+  -sSTANDALONE_WASM --no-entry
+  -sINITIAL_MEMORY=${WAMIX_INITIAL_MEMORY}
+  -sALLOW_MEMORY_GROWTH=0
+  -sTOTAL_STACK=${WAMIX_STACK}
+  -sFILESYSTEM=0
+  -sERROR_ON_UNDEFINED_SYMBOLS=1)
