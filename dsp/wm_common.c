@@ -10,6 +10,7 @@ const char* wm_strerror(int err)
     case WM_ERR_RANGE: return "value out of range: clamped to the nearest limit";
     case WM_ERR_HANDLE: return "invalid handle";
     case WM_ERR_PARAM: return "unknown parameter id";
+    case WM_ERR_LIMIT: return "a fixed limit was reached (too many engines)";
     default: return "unknown error code";
     }
 }

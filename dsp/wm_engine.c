@@ -1,7 +1,7 @@
 /* wm_engine.c -- the foundation engine: sanitise -> filter -> gain -> meter. */
 #include "wm_engine.h"
 
-#define WM_ENGINE_MAX_BLOCK 8192
+#define WM_ENGINE_MAX_BLOCK (1 << 20) /* offline renders may use large blocks */
 #define WM_GAIN_RAMP_MS 10.0f
 #define WM_FILTER_SMOOTH_MS 20.0f
 #define WM_METER_RMS_MS 300.0f

@@ -59,7 +59,7 @@ size_t wm_engine_memory_size(int channels, int max_block);
 /* Takes everything from the arena; on failure takes nothing, returns NULL
    and sets *err (WM_ERR_ARG for a bad rate, channel count or block size,
    WM_ERR_NOMEM when the arena is too small). channels: 1..WM_MAX_CHANNELS;
-   max_block: 1..8192 frames. */
+   max_block: 1..2^20 frames. */
 wm_engine* wm_engine_create(wm_arena* a, float sample_rate, int channels, int max_block, int* err);
 
 int wm_engine_channels(const wm_engine* e);

@@ -54,7 +54,7 @@ WM_EXPORT int wamix_engine_create(float sample_rate, int channels, int max_block
     while (slot < WM_MAX_ENGINES && engines[slot])
         slot++;
     if (slot == WM_MAX_ENGINES)
-        return WM_ERR_NOMEM;
+        return WM_ERR_LIMIT;
     int err;
     engines[slot] = wm_engine_create(the_arena(), sample_rate, channels, max_block, &err);
     if (!engines[slot])

@@ -1,0 +1,81 @@
+/**
+ * A block of float values that one thread writes and another reads without
+ * locks, published as consistent snapshots by a sequence lock: the writer
+ * makes the sequence odd, writes, and makes it even again; the reader copies
+ * the values and keeps the copy only if the sequence was even and unchanged
+ * around it. A torn read is simply retried at the next opportunity.
+ *
+ * Layout of the buffer (little-endian, as every WASM host is):
+ *   Int32[0]  sequence (even: stable)
+ *   Int32[1]  counter the writer bumps with every snapshot
+ *   Float32[2 ..]  the values
+ *
+ * Backed by a SharedArrayBuffer when the page is cross-origin isolated,
+ * otherwise by a plain ArrayBuffer whose snapshots travel over a MessagePort.
+ * Neither read() nor write() allocates.
+ * @module
+ */
+
+const HEADER_INTS = 2;
+
+export class SeqBlock {
+  /**
+   * @param {number|ArrayBuffer|SharedArrayBuffer} countOrBuffer value count for a new block, or the buffer of an existing one
+   * @param {{shared?: boolean}} [options] new blocks only: back it with a SharedArrayBuffer
+   */
+  constructor(countOrBuffer, { shared = true } = {}) {
+    if (typeof countOrBuffer === 'number') {
+      const bytes = (HEADER_INTS + countOrBuffer) * 4;
+      this.buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    } else {
+      this.buffer = countOrBuffer;
+    }
+    this.header = new Int32Array(this.buffer, 0, HEADER_INTS);
+    this.values = new Float32Array(this.buffer, HEADER_INTS * 4);
+    this.count = this.values.length;
+    this.shared = typeof SharedArrayBuffer === 'function' && this.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** The sequence number: it changes with every write. Any thread. */
+  get sequence() {
+    return this.shared ? Atomics.load(this.header, 0) : this.header[0];
+  }
+
+  /** How many snapshots were written. Any thread. */
+  get writes() {
+    return this.shared ? Atomics.load(this.header, 1) : this.header[1];
+  }
+
+  /**
+   * Publishes `source` (a typed array of `count` floats) as one snapshot.
+   * Writer thread only. Does not allocate.
+   * @param {ArrayLike<number>} source
+   */
+  write(source) {
+    const h = this.header;
+    if (this.shared) {
+      Atomics.add(h, 0, 1);
+      this.values.set(source);
+      Atomics.add(h, 1, 1);
+      Atomics.add(h, 0, 1);
+    } else {
+      this.values.set(source);
+      h[1]++;
+      h[0] += 2;
+    }
+  }
+
+  /**
+   * Copies a consistent snapshot into `target`.
+   * Reader thread only. Does not allocate.
+   * @param {Float32Array} target at least `count` floats
+   * @returns {number} the snapshot's sequence number, or -1 if the writer
+   *   was busy (target then holds a torn copy: try again later)
+   */
+  read(target) {
+    const before = this.sequence;
+    if (before & 1) return -1;
+    target.set(this.values);
+    return this.sequence === before ? before : -1;
+  }
+}
