@@ -61,6 +61,7 @@ export async function createEngine(context, options = {}) {
   const shared = canShareMemory();
   const params = new SeqBlock(PARAMS.length, { shared });
   const meters = new SeqBlock(METERS.length, { shared });
+  params.write(PARAMS.map((p) => p.default));
   const node = new AudioWorkletNode(context, PROCESSOR_NAME, {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -95,7 +96,7 @@ export class Engine extends EventTarget {
     this.modeReason = mode === 'shared' ? '' : MESSAGE_MODE_REASON;
     this.params = params;
     this.meters = meters;
-    this.paramValues = new Float32Array(PARAMS.map((p) => p.default));
+    this.paramValues = Float32Array.from(params.values);
     this.meterValues = new Float32Array(METERS.length);
     node.port.onmessage = ({ data }) => this.onMessage(data);
   }

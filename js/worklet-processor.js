@@ -25,7 +25,7 @@ class WamixProcessor extends AudioWorkletProcessor {
       this.params = new SeqBlock(params);
       this.meters = new SeqBlock(meters);
       this.shared = this.params.shared && this.meters.shared;
-      this.lastParamSeq = -1;
+      this.lastParamSeq = 0; // sequence 0: nothing was ever written
       this.quantaPerMeterPost = Math.max(1, Math.round(sampleRate / QUANTUM / FALLBACK_METER_HZ));
       this.quanta = 0;
       if (!this.shared) this.port.onmessage = (e) => this.onFallbackMessage(e.data);
