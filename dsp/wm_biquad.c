@@ -90,17 +90,21 @@ float wm_biquad_response_db(const wm_biquad_coefs* c, float freq_hz, float sampl
     return mag2 > 1e-24 ? (float)(10.0 * log10(mag2)) : -240.0f;
 }
 
+/* One TDF-II step: returns y and advances the state (z1, z2). */
+static inline float tdf2_tick(const wm_biquad_coefs* c, float x, float* z1, float* z2)
+{
+    float y = c->b0 * x + *z1;
+    *z1 = c->b1 * x - c->a1 * y + *z2;
+    *z2 = c->b2 * x - c->a2 * y;
+    return y;
+}
+
 void wm_biquad_run(const wm_biquad_coefs* c, float z[2], const float* in, float* out, int n)
 {
-    const float b0 = c->b0, b1 = c->b1, b2 = c->b2, a1 = c->a1, a2 = c->a2;
+    const wm_biquad_coefs k = *c; /* locals, so the compiler keeps them in registers */
     float z1 = z[0], z2 = z[1];
-    for (int i = 0; i < n; i++) {
-        float x = in[i];
-        float y = b0 * x + z1;
-        z1 = b1 * x - a1 * y + z2;
-        z2 = b2 * x - a2 * y;
-        out[i] = y;
-    }
+    for (int i = 0; i < n; i++)
+        out[i] = tdf2_tick(&k, in[i], &z1, &z2);
     z[0] = z1;
     z[1] = z2;
 }
@@ -122,19 +126,19 @@ static wm_biquad_params sane_params(const wm_biquad_params* p, const wm_biquad_p
 void wm_biquad_run_ramp(wm_biquad_coefs* c, const wm_biquad_coefs* step, float z[2], const float* in, float* out,
                         int n)
 {
-    float b0 = c->b0, b1 = c->b1, b2 = c->b2, a1 = c->a1, a2 = c->a2;
+    wm_biquad_coefs k = *c;
     float z1 = z[0], z2 = z[1];
     for (int i = 0; i < n; i++) {
-        b0 += step->b0; b1 += step->b1; b2 += step->b2; a1 += step->a1; a2 += step->a2;
-        float x = in[i];
-        float y = b0 * x + z1;
-        z1 = b1 * x - a1 * y + z2;
-        z2 = b2 * x - a2 * y;
-        out[i] = y;
+        k.b0 += step->b0;
+        k.b1 += step->b1;
+        k.b2 += step->b2;
+        k.a1 += step->a1;
+        k.a2 += step->a2;
+        out[i] = tdf2_tick(&k, in[i], &z1, &z2);
     }
     z[0] = z1;
     z[1] = z2;
-    c->b0 = b0; c->b1 = b1; c->b2 = b2; c->a1 = a1; c->a2 = a2;
+    *c = k;
 }
 
 int wm_filter_init(wm_filter* f, const wm_biquad_params* p, int channels, float sample_rate, float smooth_ms)
