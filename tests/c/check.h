@@ -66,6 +66,19 @@ static inline uint32_t check_rand(void)
 /* Uniform in [-1, 1). */
 static inline float check_noise(void) { return (float)((double)check_rand() / 2147483648.0 - 1.0); }
 
+/* Hostile input: 10% of samples are NaN, +Inf or -Inf, the rest noise in
+   [-amp, amp). For "fed 10% NaN/Inf for a million samples, stays finite and
+   bounded" tests. */
+static inline float check_hostile(float amp)
+{
+    uint32_t r = check_rand();
+    if (r % 10 == 0) {
+        const float bad[3] = {NAN, INFINITY, -INFINITY};
+        return bad[(r >> 8) % 3];
+    }
+    return amp * check_noise();
+}
+
 static inline int check_finish(const char* name, uint32_t initial_seed)
 {
     if (check_failures) {
