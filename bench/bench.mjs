@@ -1,65 +1,55 @@
-// npm run bench: the same workloads through the native build and the WASM
-// build (in Node), in one run, several rounds each; prints a table of
-// throughput (million samples per second: median and min over the rounds)
-// and the realtime factor at 48 kHz. Later issues extend the table with the
-// browser's own Web Audio nodes and the full reference mix.
-import { execFileSync } from 'node:child_process';
+// npm run bench: every DSP module's throughput, the native build against
+// the WASM build with SIMD128 and without, all in one run (rounds
+// interleaved so that machine noise hits every build alike). Prints
+// markdown tables: Msamples/s (median of the rounds) per module and block
+// size, then a summary at 128 frames, the worklet's render quantum.
+//   BENCH_ROUNDS (3), BENCH_SECONDS (seconds of audio per measurement, 10)
 import { cpus } from 'node:os';
-import { loadWamix, instantiate, WamixEngine } from '../js/node.js';
+import { loadWasmHarness, timeNative } from './harness.mjs';
 
-const ROOT = new URL('../', import.meta.url).pathname;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60); // of audio per round
-const FS = 48000, BLOCK = 128;
-
-function noise(n, seed) {
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed ^= seed << 13; seed >>>= 0;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5; seed >>>= 0;
-    x[i] = seed / 4294967296 - 0.5;
-  }
-  return x;
-}
-
-function wasmEngineRound(module) {
-  const engine = new WamixEngine(instantiate(module), { sampleRate: FS, channels: 2, maxBlock: BLOCK });
-  engine.inputs[0].set(noise(BLOCK, 2));
-  engine.inputs[1].set(noise(BLOCK, 3));
-  engine.setParam('filter_gain_db', 6);
-  engine.setParam('gain_db', -6);
-  const frames = SECONDS * FS;
-  const process = engine.exports.wamix_engine_process; // the raw export: no JS wrapper in the loop
-  const t0 = performance.now();
-  for (let done = 0; done < frames; done += BLOCK) process(engine.handle, BLOCK);
-  const t = (performance.now() - t0) / 1000;
-  return (2 * frames) / t / 1e6;
-}
-
-function nativeRound() {
-  const out = execFileSync(`${ROOT}build/native/wamix_bench_native`, [String(SECONDS)], { encoding: 'utf8' });
-  return Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
-}
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BLOCKS = [64, 128, 256, 512, 1024, 2048, 4096];
+const BUILDS = ['native', 'wasm simd', 'wasm scalar'];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const module = await loadWamix();
-const native = [], wasm = [];
-for (let r = 0; r < ROUNDS; r++) { // interleaved, so drift hits both alike
-  native.push(nativeRound().engine);
-  wasm.push(wasmEngineRound(module));
-}
-const row = (name, xs) => {
-  const med = median(xs), min = Math.min(...xs);
-  // Stereo samples -> seconds of stereo audio per second of wall time.
-  return `| ${name.padEnd(23)} | ${med.toFixed(1).padStart(17)} | ${min.toFixed(1).padStart(14)} | ${((med * 1e6) / 2 / FS).toFixed(0).padStart(14)}x |`;
+const simd = loadWasmHarness('simd');
+const scalar = loadWasmHarness('scalar');
+const names = simd.names;
+
+const samples = new Map(); // "build|name|block" -> [Msamples/s per round]
+const record = (build, name, block, value) => {
+  const key = `${build}|${name}|${block}`;
+  if (!samples.has(key)) samples.set(key, []);
+  samples.get(key).push(value);
 };
-console.log(`wamix bench: engine strip (stereo: sanitise, biquad, gain, peak/RMS meters), ${BLOCK}-frame blocks,`);
-console.log(`${SECONDS} s of audio per round, ${ROUNDS} rounds; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
-console.log('');
-console.log('| build                   | Msamples/s median | Msamples/s min | realtime factor |');
-console.log('|-------------------------|------------------:|---------------:|----------------:|');
-console.log(row('native (gcc -O3)', native));
-console.log(row('WASM in Node (emcc -O3)', wasm));
-console.log('');
-console.log(`WASM / native: ${(median(wasm) / median(native)).toFixed(2)}`);
+
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [key, value] of timeNative(SECONDS, BLOCKS)) record('native', ...key.split('|'), value);
+  for (const [build, harness] of [['wasm simd', simd], ['wasm scalar', scalar]]) {
+    for (let id = 0; id < names.length; id++) {
+      for (const block of BLOCKS) record(build, names[id], block, harness.time(id, block, SECONDS));
+    }
+  }
+}
+const value = (build, name, block) => median(samples.get(`${build}|${name}|${block}`));
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const width = Math.max(...names.map((n) => n.length));
+
+console.log(`wamix module benchmark: Msamples/s (samples = frames x channels), median of ${ROUNDS} rounds,`);
+console.log(`${SECONDS} s of 48 kHz audio per measurement; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+for (const build of BUILDS) {
+  console.log(`\n${build}\n`);
+  console.log(`| ${'module'.padEnd(width)} | ${BLOCKS.map((b) => String(b).padStart(6)).join(' | ')} |`);
+  console.log(`|${'-'.repeat(width + 2)}|${BLOCKS.map(() => '-------:').join('|')}|`);
+  for (const name of names) {
+    console.log(`| ${name.padEnd(width)} | ${BLOCKS.map((b) => fmt(value(build, name, b)).padStart(6)).join(' | ')} |`);
+  }
+}
+console.log('\nsummary at 128 frames\n');
+console.log(`| ${'module'.padEnd(width)} | native | wasm simd | wasm scalar | simd / scalar | wasm simd / native |`);
+console.log(`|${'-'.repeat(width + 2)}|-------:|----------:|------------:|--------------:|-------------------:|`);
+for (const name of names) {
+  const [n, s, c] = BUILDS.map((b) => value(b, name, 128));
+  console.log(`| ${name.padEnd(width)} | ${fmt(n).padStart(6)} | ${fmt(s).padStart(9)} | ${fmt(c).padStart(11)} | ${(s / c).toFixed(2).padStart(12)}x | ${(s / n).toFixed(2).padStart(17)}x |`);
+}

@@ -16,3 +16,22 @@ target_link_options(wamix PRIVATE
   -sTOTAL_STACK=${WAMIX_STACK}
   -sFILESYSTEM=0
   -sERROR_ON_UNDEFINED_SYMBOLS=1)
+
+# The per-module benchmark and conformance harness (bench/bench_modules.c),
+# built twice: with SIMD128 and without, so the table can compare them.
+# Not part of the package; written next to the build, not into dist/.
+foreach(variant simd scalar)
+  set(target wamix_bench_${variant})
+  add_executable(${target} ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/bench/bench_modules.c
+                 ${CMAKE_SOURCE_DIR}/bench/bench_workloads.c)
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${CMAKE_SOURCE_DIR}/bench)
+  set_target_properties(${target} PROPERTIES SUFFIX ".wasm")
+  set(simd_flag "")
+  if(variant STREQUAL "simd")
+    set(simd_flag -msimd128)
+  endif()
+  target_compile_options(${target} PRIVATE ${WAMIX_WARNINGS} -O3 ${simd_flag} -fno-math-errno)
+  target_link_options(${target} PRIVATE -O3 ${simd_flag} -sSTANDALONE_WASM --no-entry
+    -sINITIAL_MEMORY=33554432 -sALLOW_MEMORY_GROWTH=0 -sTOTAL_STACK=65536 -sFILESYSTEM=0
+    -sERROR_ON_UNDEFINED_SYMBOLS=1)
+endforeach()

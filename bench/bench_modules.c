@@ -1,0 +1,127 @@
+/* bench_modules.c -- one workload per DSP module, compiled three ways from
+   this one file: natively (wamix_bench_native_modules, timed here with
+   clock_gettime), and into two standalone WASM modules (SIMD128 and
+   scalar) that bench/bench.mjs times in Node. The same C drives the same
+   work everywhere, so the table compares builds and not harnesses.
+
+   The WASM exports: bench_module_count, bench_module_name, bench_setup(id,
+   block), bench_run(id, blocks), bench_output(); the same functions serve
+   tests/js/modules.test.mjs, which checks that every module's WASM output
+   equals its native output. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench_modules.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+#define BENCH_EXPORT EMSCRIPTEN_KEEPALIVE
+#else
+#define BENCH_EXPORT
+#endif
+
+#define MAX_BLOCK 4096
+#define ARENA_BYTES (8u << 20)
+
+static float input[BENCH_CHANNELS][MAX_BLOCK];
+static float work[BENCH_CHANNELS][MAX_BLOCK];
+static unsigned char arena_memory[ARENA_BYTES];
+static bench_ctx ctx;
+
+BENCH_EXPORT int bench_module_count(void) { return bench_module_total(); }
+BENCH_EXPORT const char* bench_module_name(int id) { return bench_modules[id].name; }
+BENCH_EXPORT int bench_module_samples_per_frame(int id) { return bench_modules[id].channels; }
+BENCH_EXPORT float* bench_output(int channel) { return work[channel]; }
+
+/* Deterministic noise (xorshift32), the same in every build. */
+static void fill_input(void)
+{
+    uint32_t s = 0x12345678u;
+    for (int c = 0; c < BENCH_CHANNELS; c++)
+        for (int i = 0; i < MAX_BLOCK; i++) {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            input[c][i] = (float)((double)s / 4294967296.0 - 0.5);
+        }
+}
+
+/* Returns 0, or a negative WM_ERR_* code. */
+BENCH_EXPORT int bench_setup(int id, int block)
+{
+    if (id < 0 || id >= bench_module_total() || block < 1 || block > MAX_BLOCK)
+        return WM_ERR_ARG;
+    fill_input();
+    wm_arena_init(&ctx.arena, arena_memory, sizeof arena_memory);
+    ctx.block = block;
+    ctx.sample_rate = 48000.0f;
+    for (int c = 0; c < BENCH_CHANNELS; c++) {
+        ctx.in[c] = input[c];
+        ctx.out[c] = work[c];
+    }
+    return bench_modules[id].setup(&ctx);
+}
+
+/* Runs `blocks` blocks; each block first copies the input into the work
+   buffers (modules process in place), as an engine would. */
+BENCH_EXPORT void bench_run(int id, int blocks)
+{
+    const bench_module* m = &bench_modules[id];
+    for (int b = 0; b < blocks; b++) {
+        for (int c = 0; c < m->channels; c++)
+            memcpy(work[c], input[c], (size_t)ctx.block * sizeof(float));
+        m->run(&ctx);
+    }
+}
+
+#ifndef __EMSCRIPTEN__
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Writes the output of `blocks` consecutive blocks of module `id` to
+   stdout as raw float32 (per block: each channel's samples in turn). */
+static int render(int id, int block, int blocks)
+{
+    if (bench_setup(id, block) != 0)
+        return 1;
+    for (int b = 0; b < blocks; b++) {
+        bench_run(id, 1);
+        for (int c = 0; c < bench_modules[id].channels; c++)
+            fwrite(work[c], sizeof(float), (size_t)block, stdout);
+    }
+    return 0;
+}
+
+/* usage: wamix_bench_modules SECONDS_OF_AUDIO BLOCK...
+            prints "name block msamples_per_s" lines;
+          wamix_bench_modules --render ID BLOCK BLOCKS
+            writes the module's output as raw float32 to stdout. */
+int main(int argc, char** argv)
+{
+    if (argc == 5 && strcmp(argv[1], "--render") == 0)
+        return render(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    double seconds = argc > 1 ? atof(argv[1]) : 10.0;
+    for (int a = 2; a < argc; a++) {
+        int block = atoi(argv[a]);
+        int blocks = (int)(seconds * 48000.0 / block) + 1;
+        for (int id = 0; id < bench_module_total(); id++) {
+            if (bench_setup(id, block) != 0) {
+                fprintf(stderr, "bench: setup of %s failed\n", bench_modules[id].name);
+                return 1;
+            }
+            double t0 = now_s();
+            bench_run(id, blocks);
+            double t = now_s() - t0;
+            double samples = (double)blocks * block * bench_modules[id].channels;
+            printf("%s %d %.2f\n", bench_modules[id].name, block, samples / t / 1e6);
+        }
+    }
+    return 0;
+}
+#endif

@@ -1,0 +1,94 @@
+/* bench_workloads.c -- one entry per module: a setup that configures it as
+   a mixing engine would, and a run that processes one block in place.
+   Each workload keeps its state in a static here (a benchmark harness, not
+   the library). */
+#include "bench_modules.h"
+#include "wm_biquad.h"
+#include "wm_engine.h"
+#include "wm_gain.h"
+#include "wm_meter.h"
+#include "wm_truepeak.h"
+
+static wm_biquad_coefs biquad_coefs;
+static float biquad_z[2];
+
+static int biquad_setup(bench_ctx* ctx)
+{
+    wm_biquad_params p = {WM_BIQUAD_PEAKING, 1000.0f, 0.7f, 3.0f};
+    biquad_coefs = wm_biquad_design(&p, ctx->sample_rate);
+    biquad_z[0] = biquad_z[1] = 0.0f;
+    return WM_OK;
+}
+
+static void biquad_run(bench_ctx* ctx) { wm_biquad_run(&biquad_coefs, biquad_z, ctx->out[0], ctx->out[0], ctx->block); }
+
+static wm_filter filter;
+
+static int filter_setup(bench_ctx* ctx)
+{
+    wm_biquad_params p = {WM_BIQUAD_HIGHSHELF, 4000.0f, 0.7f, -3.0f};
+    return wm_filter_init(&filter, &p, 2, ctx->sample_rate, 20.0f);
+}
+
+static void filter_run(bench_ctx* ctx) { wm_filter_process(&filter, ctx->out, ctx->block); }
+
+static wm_gain gain;
+
+static int gain_setup(bench_ctx* ctx) { return wm_gain_init(&gain, -6.0f, 10.0f, ctx->sample_rate); }
+static void gain_run(bench_ctx* ctx) { wm_gain_process(&gain, ctx->out, 2, ctx->block); }
+
+static wm_meter meters[2];
+
+static int meter_setup(bench_ctx* ctx)
+{
+    int err = wm_meter_init(&meters[0], ctx->sample_rate, 300.0f, 12.0f);
+    return err ? err : wm_meter_init(&meters[1], ctx->sample_rate, 300.0f, 12.0f);
+}
+
+static void meter_run(bench_ctx* ctx)
+{
+    wm_meter_process(&meters[0], ctx->out[0], ctx->block);
+    wm_meter_process(&meters[1], ctx->out[1], ctx->block);
+}
+
+static wm_truepeak truepeak;
+
+static int truepeak_setup(bench_ctx* ctx)
+{
+    (void)ctx;
+    wm_truepeak_init(&truepeak);
+    return WM_OK;
+}
+
+static void truepeak_run(bench_ctx* ctx) { wm_truepeak_process(&truepeak, ctx->out[0], NULL, ctx->block); }
+
+static wm_engine* engine;
+
+static int engine_setup(bench_ctx* ctx)
+{
+    int err;
+    engine = wm_engine_create(&ctx->arena, ctx->sample_rate, 2, ctx->block, &err);
+    if (!engine)
+        return err;
+    for (int c = 0; c < 2; c++)
+        memcpy(wm_engine_input(engine, c), ctx->in[c], (size_t)ctx->block * sizeof(float));
+    wm_engine_set_param(engine, WM_PARAM_FILTER_GAIN_DB, 6.0f);
+    return wm_engine_set_param(engine, WM_PARAM_GAIN_DB, -6.0f);
+}
+
+static void engine_run(bench_ctx* ctx)
+{
+    (void)ctx;
+    wm_engine_process(engine, wm_engine_max_block(engine));
+}
+
+const bench_module bench_modules[] = {
+    {"biquad (mono)", 1, biquad_setup, biquad_run},
+    {"filter (stereo)", 2, filter_setup, filter_run},
+    {"gain (stereo)", 2, gain_setup, gain_run},
+    {"meter peak/RMS (stereo)", 2, meter_setup, meter_run},
+    {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
+    {"engine strip (stereo)", 2, engine_setup, engine_run},
+};
+
+int bench_module_total(void) { return (int)(sizeof bench_modules / sizeof bench_modules[0]); }
