@@ -38,7 +38,7 @@ void wm_truepeak_init(wm_truepeak* t)
             sum += h[k];
         }
         for (int k = 0; k < WM_TRUEPEAK_TAPS; k++)
-            t->coef[p][k] = (float)(h[k] / sum);
+            t->coef[k][p] = (float)(h[k] / sum);
     }
     wm_truepeak_reset(t);
 }
@@ -58,14 +58,10 @@ float wm_truepeak_process(wm_truepeak* t, const float* x, float* peaks, int n)
         t->pos = t->pos == 0 ? WM_TRUEPEAK_TAPS - 1 : t->pos - 1;
         t->hist[t->pos] = t->hist[t->pos + WM_TRUEPEAK_TAPS] = v;
         const float* w = &t->hist[t->pos];
-        float peak = 0.0f;
-        for (int p = 0; p < WM_TRUEPEAK_FACTOR; p++) {
-            float acc = 0.0f;
-            for (int k = 0; k < WM_TRUEPEAK_TAPS; k++)
-                acc += t->coef[p][k] * w[k];
-            acc = fabsf(acc);
-            peak = acc > peak ? acc : peak;
-        }
+        wm_v4 acc = t->coef[0] * w[0];
+        for (int k = 1; k < WM_TRUEPEAK_TAPS; k++)
+            acc += t->coef[k] * w[k];
+        float peak = wm_v4_hmax(wm_v4_abs(acc));
         if (peaks)
             peaks[i] = peak;
         block_peak = peak > block_peak ? peak : block_peak;

@@ -14,13 +14,16 @@
 #define WM_TRUEPEAK_H
 
 #include "wm_common.h"
+#include "wm_simd.h"
 
 #define WM_TRUEPEAK_FACTOR 4
 #define WM_TRUEPEAK_TAPS 12 /* per phase */
 #define WM_TRUEPEAK_DELAY (WM_TRUEPEAK_TAPS / 2 - 1)
 
+/* The four phases sit in the four lanes of one vector per tap: one
+   multiply-add per tap computes all four oversampled points. */
 typedef struct {
-    float coef[WM_TRUEPEAK_FACTOR][WM_TRUEPEAK_TAPS];
+    wm_v4 coef[WM_TRUEPEAK_TAPS];
     float hist[2 * WM_TRUEPEAK_TAPS]; /* each sample stored twice: reads never wrap */
     int pos;
 } wm_truepeak;
