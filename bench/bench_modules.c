@@ -20,11 +20,11 @@
 #define BENCH_EXPORT
 #endif
 
-#define MAX_BLOCK 4096
+
 #define ARENA_BYTES (8u << 20)
 
-static float input[BENCH_CHANNELS][MAX_BLOCK];
-static float work[BENCH_CHANNELS][MAX_BLOCK];
+static float input[BENCH_CHANNELS][BENCH_MAX_BLOCK];
+static float work[BENCH_CHANNELS][BENCH_MAX_BLOCK];
 static unsigned char arena_memory[ARENA_BYTES];
 static bench_ctx ctx;
 
@@ -38,7 +38,7 @@ static void fill_input(void)
 {
     uint32_t s = 0x12345678u;
     for (int c = 0; c < BENCH_CHANNELS; c++)
-        for (int i = 0; i < MAX_BLOCK; i++) {
+        for (int i = 0; i < BENCH_MAX_BLOCK; i++) {
             s ^= s << 13;
             s ^= s >> 17;
             s ^= s << 5;
@@ -49,7 +49,7 @@ static void fill_input(void)
 /* Returns 0, or a negative WM_ERR_* code. */
 BENCH_EXPORT int bench_setup(int id, int block)
 {
-    if (id < 0 || id >= bench_module_total() || block < 1 || block > MAX_BLOCK)
+    if (id < 0 || id >= bench_module_total() || block < 1 || block > BENCH_MAX_BLOCK)
         return WM_ERR_ARG;
     fill_input();
     wm_arena_init(&ctx.arena, arena_memory, sizeof arena_memory);

@@ -7,6 +7,7 @@
 #include "wm_common.h"
 
 #define BENCH_CHANNELS 4
+#define BENCH_MAX_BLOCK 4096
 
 typedef struct {
     wm_arena arena;

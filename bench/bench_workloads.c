@@ -7,6 +7,7 @@
 #include "wm_engine.h"
 #include "wm_gain.h"
 #include "wm_meter.h"
+#include "wm_ops.h"
 #include "wm_truepeak.h"
 
 static wm_biquad_coefs biquad_coefs;
@@ -82,6 +83,27 @@ static void engine_run(bench_ctx* ctx)
     wm_engine_process(engine, wm_engine_max_block(engine));
 }
 
+/* Block operations: stateless, so they need no setup. */
+static int no_setup(bench_ctx* ctx)
+{
+    (void)ctx;
+    return WM_OK;
+}
+
+static void ops_gain_run(bench_ctx* ctx) { wm_ops_gain(ctx->out[0], ctx->out[0], 0.5f, ctx->block); }
+static void ops_sum_run(bench_ctx* ctx) { wm_ops_sum(ctx->in[1], ctx->out[0], 0.5f, ctx->block); }
+
+static volatile float peak_sink; /* keeps the result observable */
+static void ops_peak_run(bench_ctx* ctx) { peak_sink = wm_ops_peak(ctx->out[0], ctx->block); }
+
+/* A round trip, as the worklet boundary of an interleaved host would do it. */
+static float interleaved[2 * BENCH_MAX_BLOCK];
+static void ops_interleave_run(bench_ctx* ctx)
+{
+    wm_ops_interleave2(ctx->out[0], ctx->out[1], interleaved, ctx->block);
+    wm_ops_deinterleave2(interleaved, ctx->out[0], ctx->out[1], ctx->block);
+}
+
 const bench_module bench_modules[] = {
     {"biquad (mono)", 1, biquad_setup, biquad_run},
     {"filter (stereo)", 2, filter_setup, filter_run},
@@ -89,6 +111,10 @@ const bench_module bench_modules[] = {
     {"meter peak/RMS (stereo)", 2, meter_setup, meter_run},
     {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
+    {"ops: gain (mono)", 1, no_setup, ops_gain_run},
+    {"ops: sum into bus (mono)", 1, no_setup, ops_sum_run},
+    {"ops: peak (mono)", 1, no_setup, ops_peak_run},
+    {"ops: interleave + back (stereo)", 2, no_setup, ops_interleave_run},
 };
 
 int bench_module_total(void) { return (int)(sizeof bench_modules / sizeof bench_modules[0]); }
