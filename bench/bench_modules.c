@@ -20,7 +20,6 @@
 #define BENCH_EXPORT
 #endif
 
-
 #define ARENA_BYTES (8u << 20)
 
 static float input[BENCH_CHANNELS][BENCH_MAX_BLOCK];
