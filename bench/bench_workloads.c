@@ -8,6 +8,8 @@
 #include "wm_gain.h"
 #include "wm_meter.h"
 #include "wm_ops.h"
+#include "wm_saturate.h"
+#include "wm_stereo.h"
 #include "wm_truepeak.h"
 
 static wm_biquad_coefs biquad_coefs;
@@ -83,6 +85,32 @@ static void engine_run(bench_ctx* ctx)
     wm_engine_process(engine, wm_engine_max_block(engine));
 }
 
+static wm_stereo stereo;
+
+static int stereo_setup(bench_ctx* ctx)
+{
+    int err = wm_stereo_init(&stereo, 2, ctx->sample_rate, 10.0f);
+    if (err == WM_OK)
+        err = wm_stereo_set_pan(&stereo, 0.3f);
+    return err == WM_OK ? wm_stereo_set_width(&stereo, 1.4f) : err;
+}
+
+static void stereo_run(bench_ctx* ctx) { wm_stereo_process(&stereo, (const float* const*)ctx->out, ctx->out, ctx->block); }
+
+static wm_saturate saturate;
+
+static int saturate_setup(bench_ctx* ctx, int oversample)
+{
+    int err = wm_saturate_init(&saturate, 2, ctx->sample_rate, oversample, 10.0f);
+    if (err == WM_OK)
+        err = wm_saturate_set_curve(&saturate, WM_SATURATE_WARM);
+    return err == WM_OK ? wm_saturate_set_drive_db(&saturate, 12.0f) : err;
+}
+
+static int saturate_1x_setup(bench_ctx* ctx) { return saturate_setup(ctx, 1); }
+static int saturate_2x_setup(bench_ctx* ctx) { return saturate_setup(ctx, 2); }
+static void saturate_run(bench_ctx* ctx) { wm_saturate_process(&saturate, ctx->out, ctx->block); }
+
 /* Block operations: stateless, so they need no setup. */
 static int no_setup(bench_ctx* ctx)
 {
@@ -111,6 +139,9 @@ const bench_module bench_modules[] = {
     {"meter peak/RMS (stereo)", 2, meter_setup, meter_run},
     {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
+    {"stereo pan + width (stereo)", 2, stereo_setup, stereo_run},
+    {"saturate warm (stereo)", 2, saturate_1x_setup, saturate_run},
+    {"saturate warm 2x (stereo)", 2, saturate_2x_setup, saturate_run},
     {"ops: gain (mono)", 1, no_setup, ops_gain_run},
     {"ops: sum into bus (mono)", 1, no_setup, ops_sum_run},
     {"ops: peak (mono)", 1, no_setup, ops_peak_run},
