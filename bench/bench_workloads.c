@@ -4,6 +4,7 @@
    the library). */
 #include "bench_modules.h"
 #include "wm_biquad.h"
+#include "wm_compressor.h"
 #include "wm_engine.h"
 #include "wm_gain.h"
 #include "wm_meter.h"
@@ -85,6 +86,26 @@ static void engine_run(bench_ctx* ctx)
     wm_engine_process(engine, wm_engine_max_block(engine));
 }
 
+static wm_compressor compressor;
+
+/* The reference mix's compressor: -24 dB, 4:1, 5 ms, 100 ms, 6 dB knee. */
+static int compressor_setup(bench_ctx* ctx)
+{
+    wm_compressor_params p = wm_compressor_defaults();
+    p.threshold_db = -24.0f;
+    p.ratio = 4.0f;
+    p.attack_ms = 5.0f;
+    p.release_ms = 100.0f;
+    p.knee_db = 6.0f;
+    p.link = 1;
+    return wm_compressor_init(&compressor, &p, 2, ctx->sample_rate);
+}
+
+static void compressor_run(bench_ctx* ctx)
+{
+    wm_compressor_process(&compressor, (const float* const*)ctx->out, ctx->out, NULL, ctx->block);
+}
+
 static wm_stereo stereo;
 
 static int stereo_setup(bench_ctx* ctx)
@@ -139,6 +160,7 @@ const bench_module bench_modules[] = {
     {"meter peak/RMS (stereo)", 2, meter_setup, meter_run},
     {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
+    {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
     {"stereo pan + width (stereo)", 2, stereo_setup, stereo_run},
     {"saturate warm (stereo)", 2, saturate_1x_setup, saturate_run},
     {"saturate warm 2x (stereo)", 2, saturate_2x_setup, saturate_run},
