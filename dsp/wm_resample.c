@@ -18,6 +18,7 @@
    the grid size every phase owns a row (phases = up, rem stays 0);
    otherwise phases is the grid and rem/up interpolates between two rows. */
 #include "wm_resample.h"
+#include "wm_kaiser.h"
 
 #include <limits.h>
 
@@ -79,17 +80,6 @@ static int plan(int in_rate_hz, int out_rate_hz, int channels, wm_resample_quali
     return 1;
 }
 
-/* Zeroth-order modified Bessel function of the first kind (series). */
-static double bessel_i0(double x)
-{
-    double sum = 1.0, term = 1.0;
-    for (int k = 1; term > 1e-21 * sum; k++) {
-        term *= (x / (2.0 * k)) * (x / (2.0 * k));
-        sum += term;
-    }
-    return sum;
-}
-
 /* The prototype at d input frames from the output instant, up to a
    constant factor (design() normalises every row). */
 static double prototype(const geometry* g, double d)
@@ -100,7 +90,7 @@ static double prototype(const geometry* g, double d)
     double u = g->cutoff * d;
     /* sin(pi u) is not exactly 0 in floating point at integer u */
     double sinc = u == 0.0 ? 1.0 : (u == floor(u) ? 0.0 : sin(WM_PI * u) / (WM_PI * u));
-    return sinc * bessel_i0(g->beta * sqrt(1.0 - r * r));
+    return sinc * wm_kaiser(r, g->beta);
 }
 
 /* Row p is the phase p / phases; its tap k multiplies the input k frames

@@ -13,6 +13,7 @@
    Written for wamix from those descriptions; MIT licence like the rest of
    the project. */
 #include "wm_saturate.h"
+#include "wm_kaiser.h"
 
 #include "wm_simd.h"
 
@@ -45,17 +46,6 @@ static inline float warm(float x)
 
 float wm_saturate_shape(wm_saturate_curve curve, float x) { return curve == WM_SATURATE_WARM ? warm(x) : soft(x); }
 
-/* The modified Bessel function I0, by its power series sum ((x/2)^k / k!)^2. */
-static double bessel_i0(double x)
-{
-    double term = 1.0, sum = 1.0, q = x * x / 4.0;
-    for (int k = 1; term > 1e-17 * sum; k++) {
-        term *= q / ((double)k * k);
-        sum += term;
-    }
-    return sum;
-}
-
 /* The prototype h[j], j = 0 .. 2 PHASE - 2, is centred on the odd tap
    c = PHASE - 1, where it is 1/2; the other taps an even distance from c
    fall on zeros of the sinc. What is left, the even taps h[2i], is the
@@ -68,7 +58,7 @@ static void design_halfband(float g[PHASE])
     for (int i = 0; i < PHASE; i++) {
         double d = 2 * i - c; /* odd: the sinc below is never 0/0 */
         double r = d / c;
-        h[i] = sin(WM_PI * d / 2.0) / (WM_PI * d / 2.0) * bessel_i0(KAISER_BETA * sqrt(1.0 - r * r));
+        h[i] = sin(WM_PI * d / 2.0) / (WM_PI * d / 2.0) * wm_kaiser(r, KAISER_BETA);
         sum += h[i];
     }
     for (int i = 0; i < PHASE; i++)

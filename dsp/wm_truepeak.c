@@ -3,20 +3,10 @@
    filter here is our own Kaiser-windowed sinc, not the Recommendation's
    example coefficients. */
 #include "wm_truepeak.h"
+#include "wm_kaiser.h"
 
 #define WM_PI 3.14159265358979323846
 #define KAISER_BETA 5.0 /* about -50 dB sidelobes: ample for a meter */
-
-/* Zeroth-order modified Bessel function of the first kind (series). */
-static double bessel_i0(double x)
-{
-    double sum = 1.0, term = 1.0;
-    for (int k = 1; k < 30; k++) {
-        term *= (x / (2.0 * k)) * (x / (2.0 * k));
-        sum += term;
-    }
-    return sum;
-}
 
 void wm_truepeak_init(wm_truepeak* t)
 {
@@ -34,7 +24,7 @@ void wm_truepeak_init(wm_truepeak* t)
             double u = (j - centre) / WM_TRUEPEAK_FACTOR;
             double sinc = u == 0.0 ? 1.0 : sin(WM_PI * u) / (WM_PI * u);
             double r = (j - centre) / (centre + 1.0);
-            h[k] = sinc * bessel_i0(KAISER_BETA * sqrt(1.0 - r * r)) / bessel_i0(KAISER_BETA);
+            h[k] = sinc * wm_kaiser(r, KAISER_BETA);
             sum += h[k];
         }
         for (int k = 0; k < WM_TRUEPEAK_TAPS; k++)
