@@ -51,6 +51,19 @@ static inline float wm_clampf(float x, float lo, float hi)
     return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/* The rule every parameter setter follows: NaN is rejected (WM_ERR_ARG,
+   *value untouched, the caller keeps its old setting); anything else is
+   clamped into [lo, hi] and applied, with WM_ERR_RANGE if it had to be. */
+static inline int wm_check_range(float* value, float lo, float hi)
+{
+    if (*value != *value)
+        return WM_ERR_ARG;
+    float clamped = wm_clampf(*value, lo, hi);
+    int err = clamped == *value ? WM_OK : WM_ERR_RANGE;
+    *value = clamped;
+    return err;
+}
+
 /* Replaces NaN and +-Inf by 0 in place; returns how many were replaced. */
 int wm_sanitize(float* x, int n);
 

@@ -124,13 +124,16 @@ int wm_engine_set_param(wm_engine* e, int id, float value)
     /* The staging slot follows the applied value, so that the next
        wm_engine_apply_params neither undoes this call nor retries a value
        that was rejected. */
-    if (value != value) {
+    float v = value;
+    int err = wm_check_range(&v, info->min, info->max);
+    if (err == WM_ERR_ARG) {
         e->param_block[id] = e->params[id];
-        return WM_ERR_ARG;
+        return err;
     }
-    float v = wm_clampf(value, info->min, info->max);
-    if (id == WM_PARAM_FILTER_TYPE)
+    if (id == WM_PARAM_FILTER_TYPE && v != floorf(v)) {
         v = floorf(v);
+        err = WM_ERR_RANGE;
+    }
     e->params[id] = e->param_block[id] = v;
     if (id == WM_PARAM_GAIN_DB) {
         wm_gain_set_db(&e->gain, v);
@@ -138,7 +141,7 @@ int wm_engine_set_param(wm_engine* e, int id, float value)
         wm_biquad_params fp = filter_params(e->params);
         wm_filter_set(&e->filter, &fp);
     }
-    return v == value ? WM_OK : WM_ERR_RANGE;
+    return err;
 }
 
 int wm_engine_apply_params(wm_engine* e)

@@ -18,11 +18,10 @@ int wm_gain_init(wm_gain* g, float gain_db, float ramp_ms, float sample_rate)
 
 int wm_gain_set_db(wm_gain* g, float gain_db)
 {
-    if (gain_db != gain_db)
-        return WM_ERR_ARG;
-    float clamped = wm_clampf(gain_db, WM_GAIN_MIN_DB, WM_GAIN_MAX_DB);
-    wm_smooth_set(&g->gain, db_to_gain(clamped));
-    return clamped == gain_db ? WM_OK : WM_ERR_RANGE;
+    int err = wm_check_range(&gain_db, WM_GAIN_MIN_DB, WM_GAIN_MAX_DB);
+    if (err != WM_ERR_ARG)
+        wm_smooth_set(&g->gain, db_to_gain(gain_db));
+    return err;
 }
 
 void wm_gain_process(wm_gain* g, float* const* ch, int channels, int n)

@@ -86,11 +86,10 @@ int wm_saturate_init(wm_saturate* s, int channels, float sample_rate, int oversa
 
 static int set_gain_db(wm_smooth* g, float db, float lo, float hi)
 {
-    if (db != db)
-        return WM_ERR_ARG;
-    float clamped = wm_clampf(db, lo, hi);
-    wm_smooth_set(g, wm_db_to_lin(clamped));
-    return clamped == db ? WM_OK : WM_ERR_RANGE;
+    int err = wm_check_range(&db, lo, hi);
+    if (err != WM_ERR_ARG)
+        wm_smooth_set(g, wm_db_to_lin(db));
+    return err;
 }
 
 int wm_saturate_set_drive_db(wm_saturate* s, float drive_db)

@@ -63,11 +63,10 @@ int wm_stereo_init(wm_stereo* s, int in_channels, float sample_rate, float ramp_
 
 static int set_param(wm_smooth* p, float value, float lo, float hi)
 {
-    if (value != value)
-        return WM_ERR_ARG;
-    float clamped = wm_clampf(value, lo, hi);
-    wm_smooth_set(p, clamped);
-    return clamped == value ? WM_OK : WM_ERR_RANGE;
+    int err = wm_check_range(&value, lo, hi);
+    if (err != WM_ERR_ARG)
+        wm_smooth_set(p, value);
+    return err;
 }
 
 int wm_stereo_set_pan(wm_stereo* s, float pan) { return set_param(&s->pan, pan, -1.0f, 1.0f); }
