@@ -1,7 +1,8 @@
 /* wm_meter.h -- peak and RMS level of one channel.
 
-   Peak: the largest |x| seen, falling back at release_db_per_s once the
-   signal drops (a peak programme meter's ballistics; 0 holds forever).
+   Peak: the largest |x| seen. After the last new maximum it holds for
+   hold_ms (0 by default), then falls back at release_db_per_s (a peak
+   programme meter's ballistics; a release of 0 holds forever).
    RMS: the mean square through a one-pole average with time constant
    rms_ms (300 ms is the usual VU-like integration).
    Levels are read in dBFS with a floor of WM_SILENCE_DB, never -inf or NaN.
@@ -11,17 +12,35 @@
 
 #include "wm_common.h"
 
+#define WM_METER_MAX_HOLD_MS 60000.0f
+
 typedef struct {
     float peak;       /* linear */
     float mean_sq;
     float rms_coef;   /* one-pole coefficient per sample */
     float release;    /* peak multiplier per sample */
+    float sample_rate;
+    int hold;         /* hold time in samples */
+    int hold_left;    /* samples the current peak still holds */
 } wm_meter;
 
+/* Validates and sets up the meter with no hold; returns WM_ERR_ARG for a
+   sample rate or rms_ms that is not > 0, or a negative or NaN release. */
 int wm_meter_init(wm_meter* m, float sample_rate, float rms_ms, float release_db_per_s);
+
+/* Clears the levels (the hold and release settings stay). */
 void wm_meter_reset(wm_meter* m);
 
-/* Non-finite samples are skipped (the caller sanitises and counts them). */
+/* wm_meter_set_hold -- how long the peak stays at a new maximum before it
+   starts to fall, rounded to whole samples. A peak already holding keeps at
+   most the new hold.
+   Returns WM_ERR_ARG (nothing changed) for NaN or a negative value,
+   WM_ERR_RANGE above WM_METER_MAX_HOLD_MS (clamped and applied), else WM_OK.
+   Realtime: safe (no transcendental functions). Thread: the audio thread. */
+int wm_meter_set_hold(wm_meter* m, float hold_ms);
+
+/* Non-finite samples are skipped (the caller sanitises and counts them);
+   hold and release time count the finite samples. */
 void wm_meter_process(wm_meter* m, const float* x, int n);
 
 float wm_meter_peak_db(const wm_meter* m);

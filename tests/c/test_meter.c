@@ -1,5 +1,6 @@
 /* test_meter.c -- peak and RMS against the analytic values of a full-scale
-   sine, the RMS time constant, the peak release, silence and NaN. */
+   sine, the RMS time constant, the peak hold and release, silence and NaN;
+   hostile input, reset and block-split invariance. */
 #include "check.h"
 #include "wm_meter.h"
 
@@ -63,11 +64,128 @@ static void test_nonfinite_is_skipped(void)
     CHECK(wm_meter_init(&m, 0.0f, 300.0f, 12.0f) == WM_ERR_ARG);
 }
 
+/* Feeds zeros one sample at a time until the peak drops below `level`;
+   returns how many zeros it took (the hold), or -1 after `limit`. */
+static int samples_until_fall(wm_meter* m, float level, int limit)
+{
+    const float zero = 0.0f;
+    for (int i = 1; i <= limit; i++) {
+        wm_meter_process(m, &zero, 1);
+        if (m->peak < level)
+            return i;
+    }
+    return -1;
+}
+
+static void test_peak_hold(void)
+{
+    /* Analytic: a peak p holds for exactly round(hold_ms * fs / 1000) samples,
+       then falls by release_db_per_s / fs dB per sample. */
+    enum { HOLD = FS / 2 }; /* 500 ms */
+    const double release_db = 12.0;
+    wm_meter m;
+    wm_meter_init(&m, FS, 300.0f, (float)release_db);
+    CHECK(wm_meter_set_hold(&m, 500.0f) == WM_OK);
+    const float p = 0.5f;
+    wm_meter_process(&m, &p, 1);
+    int fell = samples_until_fall(&m, p, 2 * FS);
+    CHECK_EQ_INT(fell, HOLD + 1);
+    printf("peak hold 500 ms: held %d samples = %.3f ms\n", fell - 1, 1000.0 * (fell - 1) / FS);
+    CHECK_NEAR(m.peak, p * pow(10.0, -release_db / 20.0 / FS), 1e-7);
+    static float zeros[FS];
+    wm_meter_process(&m, zeros, FS - 1); /* one second of release after the hold */
+    double expected = 20.0 * log10(p) - release_db;
+    printf("peak 1 s after the hold: %.4f dB (analytic %.4f)\n", wm_meter_peak_db(&m), expected);
+    CHECK_NEAR(wm_meter_peak_db(&m), expected, 0.05);
+
+    /* A lower sample during the hold changes nothing; a new maximum restarts it. */
+    wm_meter_reset(&m);
+    wm_meter_process(&m, &p, 1);
+    const float lower = 0.3f, higher = 0.8f;
+    wm_meter_process(&m, zeros, 1000);
+    wm_meter_process(&m, &lower, 1);
+    CHECK_EQ_INT(samples_until_fall(&m, p, 2 * FS), HOLD - 1000);
+    wm_meter_reset(&m);
+    wm_meter_process(&m, &p, 1);
+    wm_meter_process(&m, zeros, 1000);
+    wm_meter_process(&m, &higher, 1);
+    CHECK(m.peak == higher);
+    CHECK_EQ_INT(samples_until_fall(&m, higher, 2 * FS), HOLD + 1);
+
+    /* A shorter hold cuts a hold in progress; bad values are refused. */
+    wm_meter_reset(&m);
+    wm_meter_process(&m, &p, 1);
+    CHECK(wm_meter_set_hold(&m, 10.0f) == WM_OK);
+    CHECK_EQ_INT(samples_until_fall(&m, p, 2 * FS), FS / 100 + 1);
+    CHECK(wm_meter_set_hold(&m, NAN) == WM_ERR_ARG);
+    CHECK(wm_meter_set_hold(&m, -1.0f) == WM_ERR_ARG);
+    CHECK_EQ_INT(m.hold, FS / 100);
+    CHECK(wm_meter_set_hold(&m, 1e9f) == WM_ERR_RANGE);
+    CHECK_EQ_INT(m.hold, (int)(WM_METER_MAX_HOLD_MS / 1000.0f * FS));
+    CHECK(wm_meter_set_hold(&m, 0.0f) == WM_OK);
+    CHECK_EQ_INT(m.hold, 0);
+}
+
+static void test_hostile_input(void)
+{
+    wm_meter m;
+    wm_meter_init(&m, FS, 300.0f, 12.0f);
+    wm_meter_set_hold(&m, 100.0f);
+    static float x[1000];
+    for (int round = 0; round < 1000; round++) {
+        for (int i = 0; i < 1000; i++)
+            x[i] = check_hostile(1.0f);
+        wm_meter_process(&m, x, 1000);
+        float pk = wm_meter_peak_db(&m), rms = wm_meter_rms_db(&m);
+        CHECK(wm_is_finite(pk) && wm_is_finite(rms) && pk <= 0.0f && rms <= 0.0f);
+    }
+    printf("1e6 hostile samples (10%% NaN/Inf): peak %.2f dB, rms %.2f dB, finite\n", wm_meter_peak_db(&m),
+           wm_meter_rms_db(&m));
+}
+
+/* Bursts of noise with silence between, so that hold and release both act. */
+static void bursty_noise(float* x, int n)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = ((i / 3000) % 3 == 0) ? check_noise() * (float)((i % 7000) + 1) / 7000.0f : 0.0f;
+}
+
+static void test_block_split_and_reset(void)
+{
+    enum { N = 4 * FS };
+    static float x[N];
+    bursty_noise(x, N);
+    wm_meter whole, split;
+    wm_meter_init(&whole, FS, 300.0f, 12.0f);
+    wm_meter_set_hold(&whole, 50.0f);
+    split = whole;
+    wm_meter_process(&whole, x, N);
+    const int sizes[] = {1, 2, 3, 21, 128, 300};
+    for (int i = 0; i < N;) {
+        int len = sizes[check_rand() % 6];
+        len = len < N - i ? len : N - i;
+        wm_meter_process(&split, x + i, len);
+        i += len;
+    }
+    CHECK(whole.peak == split.peak && whole.mean_sq == split.mean_sq && whole.hold_left == split.hold_left);
+    /* reset, then the same input, gives the same state */
+    CHECK(split.mean_sq > 0.0f);
+    wm_meter_reset(&split);
+    CHECK(split.peak == 0.0f && split.mean_sq == 0.0f && split.hold_left == 0);
+    wm_meter_process(&split, x, N);
+    CHECK(whole.peak == split.peak && whole.mean_sq == split.mean_sq && whole.hold_left == split.hold_left);
+}
+
 int main(void)
 {
+    check_seed_from_env();
+    uint32_t seed = check_seed;
     test_full_scale_sine();
     test_rms_time_constant();
     test_peak_release_and_silence();
     test_nonfinite_is_skipped();
-    return check_finish("test_meter", 0);
+    test_peak_hold();
+    test_hostile_input();
+    test_block_split_and_reset();
+    return check_finish("test_meter", seed);
 }
