@@ -1,5 +1,7 @@
 /* bench_workloads.c -- one entry per module: a setup that configures it as
    a mixing engine would, and a run that processes one block in place.
+   Meters write their readings over the first samples of the block, so that
+   the conformance test compares readings, not the untouched input.
    Each workload keeps its state in a static here (a benchmark harness, not
    the library). */
 #include "bench_modules.h"
@@ -9,6 +11,8 @@
 #include "wm_eq.h"
 #include "wm_engine.h"
 #include "wm_gain.h"
+#include "wm_correlation.h"
+#include "wm_loudness.h"
 #include "wm_meter.h"
 #include "wm_ops.h"
 #include "wm_resample.h"
@@ -97,6 +101,31 @@ static void meter_run(bench_ctx* ctx)
 {
     wm_meter_process(&meters[0], ctx->out[0], ctx->block);
     wm_meter_process(&meters[1], ctx->out[1], ctx->block);
+    ctx->out[0][0] = wm_meter_peak_db(&meters[0]);
+    ctx->out[0][1] = wm_meter_rms_db(&meters[1]);
+}
+
+static wm_correlation correlation;
+
+static int correlation_setup(bench_ctx* ctx) { return wm_correlation_init(&correlation, ctx->sample_rate, 300.0f); }
+static void correlation_run(bench_ctx* ctx)
+{
+    wm_correlation_process(&correlation, ctx->out[0], ctx->out[1], ctx->block);
+    ctx->out[0][0] = wm_correlation_value(&correlation);
+}
+
+static wm_loudness loudness;
+
+static int loudness_setup(bench_ctx* ctx) { return wm_loudness_init(&loudness, ctx->sample_rate, 2); }
+static void loudness_run(bench_ctx* ctx)
+{
+    wm_loudness_process(&loudness, (const float* const*)ctx->out, ctx->block);
+    float* r = ctx->out[0];
+    r[0] = wm_loudness_momentary_lufs(&loudness);
+    r[1] = wm_loudness_short_term_lufs(&loudness);
+    r[2] = wm_loudness_integrated_lufs(&loudness);
+    r[3] = wm_loudness_true_peak_dbtp(&loudness, 0);
+    r[4] = wm_loudness_range_lu(&loudness);
 }
 
 static wm_truepeak truepeak;
@@ -108,7 +137,7 @@ static int truepeak_setup(bench_ctx* ctx)
     return WM_OK;
 }
 
-static void truepeak_run(bench_ctx* ctx) { wm_truepeak_process(&truepeak, ctx->out[0], NULL, ctx->block); }
+static void truepeak_run(bench_ctx* ctx) { ctx->out[0][0] = wm_truepeak_process(&truepeak, ctx->out[0], NULL, ctx->block); }
 
 static wm_engine* engine;
 
@@ -210,8 +239,7 @@ static int no_setup(bench_ctx* ctx)
 static void ops_gain_run(bench_ctx* ctx) { wm_ops_gain(ctx->out[0], ctx->out[0], 0.5f, ctx->block); }
 static void ops_sum_run(bench_ctx* ctx) { wm_ops_sum(ctx->in[1], ctx->out[0], 0.5f, ctx->block); }
 
-static volatile float peak_sink; /* keeps the result observable */
-static void ops_peak_run(bench_ctx* ctx) { peak_sink = wm_ops_peak(ctx->out[0], ctx->block); }
+static void ops_peak_run(bench_ctx* ctx) { ctx->out[0][0] = wm_ops_peak(ctx->out[0], ctx->block); }
 
 /* A round trip, as the worklet boundary of an interleaved host would do it. */
 static float interleaved[2 * BENCH_MAX_BLOCK];
@@ -229,6 +257,8 @@ const bench_module bench_modules[] = {
     {"gain (stereo)", 2, gain_setup, gain_run},
     {"meter peak/RMS (stereo)", 2, meter_setup, meter_run},
     {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
+    {"correlation (stereo)", 2, correlation_setup, correlation_run},
+    {"loudness R128 + true peak (stereo)", 2, loudness_setup, loudness_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
     {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
     {"stereo pan + width (stereo)", 2, stereo_setup, stereo_run},
