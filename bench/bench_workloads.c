@@ -12,6 +12,7 @@
 #include "wm_engine.h"
 #include "wm_gain.h"
 #include "wm_correlation.h"
+#include "wm_limiter.h"
 #include "wm_loudness.h"
 #include "wm_meter.h"
 #include "wm_ops.h"
@@ -179,6 +180,26 @@ static void compressor_run(bench_ctx* ctx)
     wm_compressor_process(&compressor, (const float* const*)ctx->out, ctx->out, NULL, ctx->block);
 }
 
+static wm_limiter limiter;
+
+/* The reference mix's master limiter: -1 dB ceiling, 5 ms lookahead. */
+static int limiter_setup(bench_ctx* ctx, int true_peak)
+{
+    wm_limiter_params p = {-1.0f, 5.0f, 100.0f, true_peak};
+    return wm_limiter_init(&limiter, &ctx->arena, ctx->sample_rate, 2, &p);
+}
+
+static int limiter_sample_setup(bench_ctx* ctx) { return limiter_setup(ctx, 0); }
+static int limiter_truepeak_setup(bench_ctx* ctx) { return limiter_setup(ctx, 1); }
+
+/* The bench input peaks at -6 dBFS: drive it 12 dB so the limiter works. */
+static void limiter_run(bench_ctx* ctx)
+{
+    for (int c = 0; c < 2; c++)
+        wm_ops_gain(ctx->out[c], ctx->out[c], 4.0f, ctx->block);
+    wm_limiter_process(&limiter, (const float* const*)ctx->out, ctx->out, ctx->block);
+}
+
 static wm_stereo stereo;
 
 static int stereo_setup(bench_ctx* ctx)
@@ -261,6 +282,8 @@ const bench_module bench_modules[] = {
     {"loudness R128 + true peak (stereo)", 2, loudness_setup, loudness_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
     {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
+    {"limiter (stereo)", 2, limiter_sample_setup, limiter_run},
+    {"limiter, true peak (stereo)", 2, limiter_truepeak_setup, limiter_run},
     {"stereo pan + width (stereo)", 2, stereo_setup, stereo_run},
     {"saturate warm (stereo)", 2, saturate_1x_setup, saturate_run},
     {"saturate warm 2x (stereo)", 2, saturate_2x_setup, saturate_run},
