@@ -1,5 +1,5 @@
 /* bench_modules.c -- one workload per DSP module, compiled three ways from
-   this one file: natively (wamix_bench_native_modules, timed here with
+   this one file: natively (wamix_bench_modules, timed here with
    clock_gettime), and into two standalone WASM modules (SIMD128 and
    scalar) that bench/bench.mjs times in Node. The same C drives the same
    work everywhere, so the table compares builds and not harnesses.

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "wm_common.h"
+
 static int check_failures;
 /* Only the first failures are printed, so one broken loop cannot bury the rest. */
 #define CHECK_PRINT_LIMIT 20
@@ -77,6 +79,17 @@ static inline float check_hostile(float amp)
         return bad[(r >> 8) % 3];
     }
     return amp * check_noise();
+}
+
+/* Fills x with n hostile samples; returns how many are NaN or Inf. */
+static inline unsigned check_hostile_block(float* x, int n, float amp)
+{
+    unsigned bad = 0;
+    for (int i = 0; i < n; i++) {
+        x[i] = check_hostile(amp);
+        bad += !wm_is_finite(x[i]);
+    }
+    return bad;
 }
 
 static inline int check_finish(const char* name, uint32_t initial_seed)

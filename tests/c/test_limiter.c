@@ -549,11 +549,7 @@ static void test_hostile_input(void)
     unsigned long bad = 0;
     int broken = 0;
     for (int done = 0; done < FRAMES; done += BLOCK) {
-        for (int i = 0; i < BLOCK; i++) {
-            a[i] = check_hostile(4.0f);
-            b[i] = check_hostile(4.0f);
-            bad += !wm_is_finite(a[i]) + !wm_is_finite(b[i]);
-        }
+        bad += check_hostile_block(a, BLOCK, 4.0f) + check_hostile_block(b, BLOCK, 4.0f);
         wm_limiter_process(&f.l, in, out, BLOCK);
         for (int i = 0; i < BLOCK; i++) {
             broken += !(fabsf(a[i]) <= c && fabsf(b[i]) <= c);

@@ -310,11 +310,7 @@ static void test_hostile_input(void)
     double peak = 0;
     int finite = 1;
     for (int done = 0; done < N; done += B) {
-        for (int i = 0; i < B; i++) {
-            a[i] = check_hostile(1.0f);
-            b[i] = check_hostile(1.0f);
-            expected += !wm_is_finite(a[i]) + !wm_is_finite(b[i]);
-        }
+        expected += check_hostile_block(a, B, 1.0f) + check_hostile_block(b, B, 1.0f);
         wm_saturate_set_drive_db(&s, 24.0f * (check_noise() + 1.0f));
         wm_saturate_set_output_db(&s, 6.0f * check_noise());
         wm_saturate_set_mix(&s, 0.5f + 0.5f * check_noise());

@@ -213,11 +213,7 @@ static void test_hostile_input(void)
     double peak = 0.0;
     int all_finite = 1;
     for (int done = 0; done < N; done += B) {
-        for (int i = 0; i < B; i++) {
-            il[i] = check_hostile(1.0f);
-            ir[i] = check_hostile(1.0f);
-            expected += !wm_is_finite(il[i]) + !wm_is_finite(ir[i]);
-        }
+        expected += check_hostile_block(il, B, 1.0f) + check_hostile_block(ir, B, 1.0f);
         wm_stereo_set_pan(&s, check_noise());
         wm_stereo_set_width(&s, 1.0f + check_noise());
         wm_stereo_set_balance(&s, check_noise());
