@@ -5,7 +5,7 @@ set(WAMIX_STACK 65536 CACHE STRING "C stack in bytes")
 set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is written")
 
 add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
-target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp)
+target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
 target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -fno-math-errno)
 target_link_options(wamix PRIVATE
@@ -24,7 +24,7 @@ foreach(variant simd scalar)
   set(target wamix_bench_${variant})
   add_executable(${target} ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/bench/bench_modules.c
                  ${CMAKE_SOURCE_DIR}/bench/bench_workloads.c)
-  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${CMAKE_SOURCE_DIR}/bench)
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${CMAKE_SOURCE_DIR}/bench ${WAMIX_KISSFFT_INCLUDES})
   set_target_properties(${target} PROPERTIES SUFFIX ".wasm")
   set(simd_flag "")
   if(variant STREQUAL "simd")
