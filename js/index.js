@@ -16,6 +16,7 @@
 import { SeqBlock } from './shared-blocks.js';
 import { PARAMS, METERS, paramInfo } from './params.js';
 import { PROCESSOR_NAME, MSG } from './protocol.js';
+import { createMemory, unshareMemoryImport } from './memory.js';
 
 export { PARAMS, METERS, FILTER_TYPES, SILENCE_DB, paramInfo } from './params.js';
 export { VERSION } from './protocol.js';
@@ -33,12 +34,15 @@ function registerWorklet(context, url) {
  * scope cannot fetch). Compile once and pass the result to several
  * {@link createEngine} calls to save the work.
  * @param {string|URL} [url] where wamix.wasm is served
+ * @param {{shared?: boolean}} [options] shared: false compiles the variant
+ *   that imports an ordinary memory (for pages without cross-origin isolation)
  * @returns {Promise<WebAssembly.Module>}
  */
-export async function compileWamix(url = new URL('../dist/wamix.wasm', import.meta.url)) {
+export async function compileWamix(url = new URL('../dist/wamix.wasm', import.meta.url), { shared = canShareMemory() } = {}) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wamix: cannot load ${url}: HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
+  const bytes = await response.arrayBuffer();
+  return WebAssembly.compile(shared ? bytes : unshareMemoryImport(bytes));
 }
 
 /** True when this page can share memory with the audio thread. */
@@ -49,16 +53,20 @@ export function canShareMemory() {
 /**
  * Creates an engine on `context`. Main thread only.
  * @param {BaseAudioContext} context
- * @param {{module?: WebAssembly.Module, wasmUrl?: string|URL, workletUrl?: string|URL}} [options]
+ * @param {{module?: WebAssembly.Module, wasmUrl?: string|URL, workletUrl?: string|URL, memoryBytes?: number}} [options]
+ *   module: a module from {@link compileWamix} (with the same `shared` as this page can do)
  * @returns {Promise<Engine>}
  */
 export async function createEngine(context, options = {}) {
   const workletUrl = options.workletUrl ?? new URL('./worklet-processor.js', import.meta.url);
+  const shared = canShareMemory();
   const [module] = await Promise.all([
-    options.module ?? compileWamix(options.wasmUrl),
+    options.module ?? compileWamix(options.wasmUrl, { shared }),
     registerWorklet(context, workletUrl),
   ]);
-  const shared = canShareMemory();
+  // A shared memory is made here and handed over, so this thread can reach
+  // it too; without sharing, the worklet makes its own.
+  const memory = shared ? createMemory({ bytes: options.memoryBytes, shared }) : undefined;
   const params = new SeqBlock(PARAMS.length, { shared });
   const meters = new SeqBlock(METERS.length, { shared });
   params.write(PARAMS.map((p) => p.default));
@@ -66,7 +74,7 @@ export async function createEngine(context, options = {}) {
     numberOfInputs: 1,
     numberOfOutputs: 1,
     outputChannelCount: [2],
-    processorOptions: { module, params: params.buffer, meters: meters.buffer },
+    processorOptions: { module, memory, memoryBytes: options.memoryBytes, params: params.buffer, meters: meters.buffer },
   });
   const mode = await new Promise((resolve, reject) => {
     node.port.onmessage = ({ data }) => {

@@ -6,6 +6,7 @@
  * @module
  */
 import { PARAMS, METERS, paramInfo } from './params.js';
+import { createMemory } from './memory.js';
 
 /** An error code from the C core with its message. */
 export class WamixError extends Error {
@@ -19,13 +20,15 @@ export class WamixError extends Error {
 
 /**
  * Instantiates the standalone module synchronously (a worklet has no
- * fetch and may not await). The module imports nothing.
+ * fetch and may not await). The module imports only its memory.
  * @param {WebAssembly.Module} module
- * @returns {WebAssembly.Exports}
+ * @param {WebAssembly.Memory} [memory] shared if the module's import is
+ *   shared (see js/memory.js); a new default-sized one if omitted
+ * @returns {WebAssembly.Exports & {memory: WebAssembly.Memory}} the exports, with `memory`
  */
-export function instantiate(module) {
-  const instance = new WebAssembly.Instance(module, {});
-  const exports = instance.exports;
+export function instantiate(module, memory = createMemory()) {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = { ...instance.exports, memory };
   if (typeof exports._initialize === 'function') exports._initialize();
   return exports;
 }

@@ -5,12 +5,14 @@
  * allocates nothing, takes no lock, posts no message on the shared path and
  * never throws: a failure becomes one ERROR message and silence.
  *
- * processorOptions: {module: WebAssembly.Module, params: ArrayBuffer|SharedArrayBuffer,
- *                    meters: ArrayBuffer|SharedArrayBuffer}
+ * processorOptions: {module: WebAssembly.Module, memory?: WebAssembly.Memory (shared; made
+ *                    here, unshared, when absent), memoryBytes?: number,
+ *                    params: ArrayBuffer|SharedArrayBuffer, meters: ArrayBuffer|SharedArrayBuffer}
  * @module
  */
 import { instantiate, WamixEngine } from './wamix-core.js';
 import { SeqBlock } from './shared-blocks.js';
+import { createMemory } from './memory.js';
 import { PROCESSOR_NAME, MSG, FALLBACK_METER_HZ } from './protocol.js';
 
 const QUANTUM = 128;
@@ -20,8 +22,9 @@ class WamixProcessor extends AudioWorkletProcessor {
     super();
     this.failed = false;
     try {
-      const { module, params, meters } = options.processorOptions;
-      this.engine = new WamixEngine(instantiate(module), { sampleRate, channels: 2, maxBlock: QUANTUM });
+      const { module, memory, memoryBytes, params, meters } = options.processorOptions;
+      const exports = instantiate(module, memory ?? createMemory({ bytes: memoryBytes, shared: false }));
+      this.engine = new WamixEngine(exports, { sampleRate, channels: 2, maxBlock: QUANTUM });
       this.params = new SeqBlock(params);
       this.meters = new SeqBlock(meters);
       this.shared = this.params.shared && this.meters.shared;

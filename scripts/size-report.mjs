@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BUDGET_GZIP = { wasm: 48 * 1024, js: 20 * 1024 };
 export const BROWSER_JS = [
-  'js/index.js', 'js/params.js', 'js/protocol.js', 'js/shared-blocks.js', 'js/wamix-core.js',
+  'js/index.js', 'js/memory.js', 'js/params.js', 'js/protocol.js', 'js/shared-blocks.js', 'js/wamix-core.js',
   'js/worklet-processor.js',
 ];
 

@@ -1,18 +1,26 @@
 # The WASM build (included from the root CMakeLists.txt under emcmake).
 # Memory plan: docs/memory.md. Size budget: scripts/size-report.mjs.
-set(WAMIX_INITIAL_MEMORY 16777216 CACHE STRING "linear memory in bytes (fixed, never grows)")
+# The memory is imported and shared (docs/memory.md): the host creates it,
+# at any size between these two, and it never grows after that.
+set(WAMIX_MIN_MEMORY 16777216 CACHE STRING "smallest linear memory the module accepts, in bytes")
+set(WAMIX_MAX_MEMORY 1073741824 CACHE STRING "largest linear memory the module accepts, in bytes")
+set(WAMIX_MEMORY_FLAGS
+  -sIMPORTED_MEMORY -Wl,--shared-memory
+  -sINITIAL_MEMORY=${WAMIX_MIN_MEMORY} -sMAXIMUM_MEMORY=${WAMIX_MAX_MEMORY}
+  # Growth must be "allowed" for emcc to declare a maximum above the
+  # minimum; nothing in wamix ever grows the memory.
+  -sALLOW_MEMORY_GROWTH=1)
 set(WAMIX_STACK 65536 CACHE STRING "C stack in bytes")
 set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is written")
 
 add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
 target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
-target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -fno-math-errno)
+target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -matomics -mbulk-memory -fno-math-errno)
 target_link_options(wamix PRIVATE
-  -O3 -msimd128
+  -O3 -msimd128 -matomics -mbulk-memory
   -sSTANDALONE_WASM --no-entry
-  -sINITIAL_MEMORY=${WAMIX_INITIAL_MEMORY}
-  -sALLOW_MEMORY_GROWTH=0
+  ${WAMIX_MEMORY_FLAGS}
   -sTOTAL_STACK=${WAMIX_STACK}
   -sFILESYSTEM=0
   -sERROR_ON_UNDEFINED_SYMBOLS=1)
@@ -30,8 +38,7 @@ foreach(variant simd scalar)
   if(variant STREQUAL "simd")
     set(simd_flag -msimd128)
   endif()
-  target_compile_options(${target} PRIVATE ${WAMIX_WARNINGS} -O3 ${simd_flag} -fno-math-errno)
-  target_link_options(${target} PRIVATE -O3 ${simd_flag} -sSTANDALONE_WASM --no-entry
-    -sINITIAL_MEMORY=33554432 -sALLOW_MEMORY_GROWTH=0 -sTOTAL_STACK=65536 -sFILESYSTEM=0
-    -sERROR_ON_UNDEFINED_SYMBOLS=1)
+  target_compile_options(${target} PRIVATE ${WAMIX_WARNINGS} -O3 ${simd_flag} -matomics -mbulk-memory -fno-math-errno)
+  target_link_options(${target} PRIVATE -O3 ${simd_flag} -matomics -mbulk-memory -sSTANDALONE_WASM --no-entry
+    ${WAMIX_MEMORY_FLAGS} -sTOTAL_STACK=65536 -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1)
 endforeach()

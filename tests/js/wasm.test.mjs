@@ -4,24 +4,40 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   loadWamix, instantiate, createOfflineEngine, renderOffline, WamixEngine, WamixError, PARAMS, METERS,
 } from '../../js/node.js';
 import { readCString } from '../../js/wamix-core.js';
+import { createMemory, unshareMemoryImport } from '../../js/memory.js';
 import { NATIVE_RENDER, SEED, testSignal } from './helpers.mjs';
 
 const module = await loadWamix();
 
-test('the module is standalone: no imports, one fixed memory', () => {
-  assert.deepEqual(WebAssembly.Module.imports(module), []);
+test('the module is standalone: it imports only its memory, which never grows', () => {
+  assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }]);
   const exports = instantiate(module);
+  assert.ok(exports.memory.buffer instanceof SharedArrayBuffer, 'shared where the platform allows');
   assert.equal(exports.wamix_abi_version(), 1);
   const bytes = exports.memory.buffer.byteLength;
   assert.equal(exports.memory.grow.length, 1);
   assert.throws(() => exports.memory.grow(1), RangeError, 'memory must not grow');
   assert.equal(exports.memory.buffer.byteLength, bytes);
+});
+
+test('without shared memory the patched module runs on an ordinary memory, with the same output', async () => {
+  const bytes = await readFile(new URL('../../dist/wamix.wasm', import.meta.url));
+  const unshared = new WebAssembly.Module(unshareMemoryImport(bytes));
+  const run = (mod, memory) => {
+    const engine = new WamixEngine(instantiate(mod, memory), { sampleRate: 48000, channels: 2, maxBlock: 128 });
+    return renderOffline(engine, testSignal(2, 4800), { events: [{ frame: 0, param: 'gain_db', value: -6 }] });
+  };
+  const plain = run(unshared, createMemory({ shared: false }));
+  const shared = run(module, createMemory({ shared: true }));
+  assert.deepEqual(plain, shared);
+  assert.throws(() => new WebAssembly.Instance(module, { env: { memory: createMemory({ shared: false }) } }), /shared/);
 });
 
 test('the JS parameter and meter tables mirror the C tables', () => {
@@ -72,7 +88,7 @@ test('WASM output equals native output within 1e-6', (t) => {
 });
 
 test('the arena refuses what does not fit and loses nothing', () => {
-  const exports = instantiate(module);
+  const exports = instantiate(module, createMemory({ bytes: 16 << 20 }));
   const arenaBytes = exports.wamix_arena_size();
   assert.ok(arenaBytes > 8 << 20, `arena is ${arenaBytes} bytes`);
   const used = exports.wamix_arena_used();
