@@ -97,14 +97,42 @@ static int render(int id, int block, int blocks)
     return 0;
 }
 
+static int compare_doubles(const void* a, const void* b)
+{
+    double x = *(const double*)a, y = *(const double*)b;
+    return (x > y) - (x < y);
+}
+
+/* Times each of `blocks` consecutive blocks; prints "median p99 max" in
+   microseconds. */
+static int time_blocks(int id, int block, int blocks)
+{
+    double* t = calloc((size_t)blocks, sizeof(double));
+    if (!t || bench_setup(id, block) != 0)
+        return 1;
+    for (int b = 0; b < blocks; b++) {
+        double t0 = now_s();
+        bench_run(id, 1);
+        t[b] = (now_s() - t0) * 1e6;
+    }
+    qsort(t, (size_t)blocks, sizeof(double), compare_doubles);
+    printf("%.3f %.3f %.3f\n", t[blocks / 2], t[blocks - 1 - blocks / 100], t[blocks - 1]);
+    free(t);
+    return 0;
+}
+
 /* usage: wamix_bench_modules SECONDS_OF_AUDIO BLOCK...
             prints "name block msamples_per_s" lines;
           wamix_bench_modules --render ID BLOCK BLOCKS
-            writes the module's output as raw float32 to stdout. */
+            writes the module's output as raw float32 to stdout;
+          wamix_bench_modules --blocks ID BLOCK BLOCKS
+            prints the median, p99 and max time of one block in microseconds. */
 int main(int argc, char** argv)
 {
     if (argc == 5 && strcmp(argv[1], "--render") == 0)
         return render(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    if (argc == 5 && strcmp(argv[1], "--blocks") == 0)
+        return time_blocks(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     double seconds = argc > 1 ? atof(argv[1]) : 10.0;
     for (int a = 2; a < argc; a++) {
         int block = atoi(argv[a]);

@@ -35,6 +35,18 @@ export function loadWasmHarness(variant) {
       }
       return out;
     },
+    /** Median, p99 and max time of one block in microseconds, over `blocks` blocks. */
+    blockTimes(id, block, blocks) {
+      this.setup(id, block);
+      const times = new Float64Array(blocks);
+      for (let b = 0; b < blocks; b++) {
+        const t0 = performance.now();
+        exports.bench_run(id, 1);
+        times[b] = (performance.now() - t0) * 1000;
+      }
+      times.sort();
+      return { median: times[blocks >> 1], p99: times[blocks - 1 - Math.floor(blocks / 100)], max: times[blocks - 1] };
+    },
     /** Msamples/s of one module at one block size over `seconds` of audio (after a short warm-up). */
     time(id, block, seconds) {
       this.setup(id, block);
@@ -52,6 +64,13 @@ export function loadWasmHarness(variant) {
 export function renderNative(id, block, blocks) {
   const bytes = execFileSync(NATIVE_BENCH, ['--render', String(id), String(block), String(blocks)], { maxBuffer: 1 << 28 });
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+/** Median, p99 and max time of one block (microseconds) in the native build. */
+export function blockTimesNative(id, block, blocks) {
+  const out = execFileSync(NATIVE_BENCH, ['--blocks', String(id), String(block), String(blocks)], { encoding: 'utf8' });
+  const [median, p99, max] = out.trim().split(' ').map(Number);
+  return { median, p99, max };
 }
 
 /** Runs the native harness; returns Map "name|block" -> Msamples/s. */
