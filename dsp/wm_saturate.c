@@ -104,11 +104,10 @@ int wm_saturate_set_output_db(wm_saturate* s, float output_db)
 
 int wm_saturate_set_mix(wm_saturate* s, float mix)
 {
-    if (mix != mix)
-        return WM_ERR_ARG;
-    float clamped = wm_clampf(mix, 0.0f, 1.0f);
-    wm_smooth_set(&s->mix, clamped);
-    return clamped == mix ? WM_OK : WM_ERR_RANGE;
+    int err = wm_check_range(&mix, 0.0f, 1.0f);
+    if (err != WM_ERR_ARG)
+        wm_smooth_set(&s->mix, mix);
+    return err;
 }
 
 int wm_saturate_set_curve(wm_saturate* s, wm_saturate_curve curve)
@@ -130,7 +129,6 @@ int wm_saturate_latency(const wm_saturate* s) { return s->oversample == 2 ? WM_S
 void wm_saturate_reset(wm_saturate* s)
 {
     memset(s->ch, 0, sizeof s->ch);
-    s->pos = 0;
     wm_smooth_snap(&s->drive);
     wm_smooth_snap(&s->output);
     wm_smooth_snap(&s->mix);
@@ -164,48 +162,74 @@ static inline float dot(const float* a, const float* b)
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-/* One input sample through upsampler, curve and downsampler; returns the
-   wet sample and, in *dry, the input delayed by the same latency.
-   At the doubled rate u[2m] = 2 sum g[i] x[m-i] (the filtered branch) and
-   u[2m+1] = x[m - PHASE/2 + 1] (the delay branch); the output is
-   y[m] = sum g[i] e[m-i] + o[m - PHASE/2] / 2, with e and o the shaped
-   u[2m] and u[2m+1]. Both filters delay by PHASE - 1 samples at the doubled
-   rate, so the total is PHASE - 1 input samples. */
-static inline float oversampled(const wm_saturate* s, wm_saturate_channel* st, float x, float drive, float w,
-                                float* dry)
+/* The parameters of one frame, taken from the ramps once for all channels. */
+typedef struct {
+    float drive, gain, mix, warm;
+} frame_params;
+
+static frame_params next_params(wm_saturate* s)
 {
-    const int p = s->pos;
-    st->x[p] = st->x[p + PHASE] = x;
-    const float* xw = st->x + p;
-    float e = shape(s, st, 2.0f * drive * dot(s->phase_coef, xw), w);
-    float o = shape(s, st, drive * xw[PHASE / 2 - 1], w);
-    st->even[p] = st->even[p + PHASE] = e;
-    st->odd[p] = st->odd[p + PHASE] = o;
-    *dry = xw[PHASE - 1];
-    return dot(s->phase_coef, st->even + p) + 0.5f * st->odd[p + PHASE / 2];
+    frame_params f = {wm_smooth_next(&s->drive), wm_smooth_next(&s->output), wm_smooth_next(&s->mix),
+                      wm_smooth_next(&s->warm)};
+    return f;
+}
+
+static inline float take(float x, unsigned* bad)
+{
+    if (wm_is_finite(x))
+        return x;
+    (*bad)++;
+    return 0.0f;
+}
+
+/* m <= WM_SATURATE_CHUNK frames of one channel through upsampler, curve
+   and downsampler, in place. At the doubled rate u[2j] = 2 sum g[i] x[j-i]
+   (the filtered branch) and u[2j+1] = x[j - PHASE/2 + 1] (the delay
+   branch); the output is y[j] = sum g[i] e[j-i] + o[j - PHASE/2] / 2,
+   with e and o the shaped u[2j] and u[2j+1]. Both filters delay by
+   PHASE - 1 samples at the doubled rate, so the total is PHASE - 1 input
+   samples; the dry sample is x[j - PHASE + 1]. g is symmetric, so the dot
+   products run over the oldest-first histories as they are. */
+static void oversample_chunk(const wm_saturate* s, wm_saturate_channel* st, float* io, const frame_params* f, int m,
+                             unsigned* bad)
+{
+    float* x = st->x + PHASE - 1;
+    float* e = st->even + PHASE - 1;
+    float* o = st->odd + PHASE / 2;
+    for (int j = 0; j < m; j++)
+        x[j] = take(io[j], bad);
+    for (int j = 0; j < m; j++) {
+        e[j] = shape(s, st, 2.0f * f[j].drive * dot(s->phase_coef, st->x + j), f[j].warm);
+        o[j] = shape(s, st, f[j].drive * x[j - PHASE / 2 + 1], f[j].warm);
+    }
+    for (int j = 0; j < m; j++) {
+        float wet = dot(s->phase_coef, st->even + j) + 0.5f * st->odd[j];
+        io[j] = (1.0f - f[j].mix) * st->x[j] + f[j].mix * (f[j].gain * wet);
+    }
+    memmove(st->x, st->x + m, (PHASE - 1) * sizeof(float));
+    memmove(st->even, st->even + m, (PHASE - 1) * sizeof(float));
+    memmove(st->odd, st->odd + m, (PHASE / 2) * sizeof(float));
 }
 
 void wm_saturate_process(wm_saturate* s, float* const* ch, int n)
 {
     unsigned bad = 0;
-    for (int i = 0; i < n; i++) {
-        float drive = wm_smooth_next(&s->drive), gain = wm_smooth_next(&s->output);
-        float mix = wm_smooth_next(&s->mix), w = wm_smooth_next(&s->warm);
-        if (s->oversample == 2)
-            s->pos = s->pos == 0 ? PHASE - 1 : s->pos - 1; /* the newest sample goes in front */
+    frame_params f[WM_SATURATE_CHUNK];
+    for (int start = 0; start < n; start += WM_SATURATE_CHUNK) {
+        int m = n - start < WM_SATURATE_CHUNK ? n - start : WM_SATURATE_CHUNK;
+        for (int j = 0; j < m; j++)
+            f[j] = next_params(s);
         for (int c = 0; c < s->channels; c++) {
             wm_saturate_channel* st = &s->ch[c];
-            float x = ch[c][i];
-            if (!wm_is_finite(x)) {
-                x = 0.0f;
-                bad++;
+            float* io = ch[c] + start;
+            if (s->oversample == 2) {
+                oversample_chunk(s, st, io, f, m, &bad);
+                continue;
             }
-            float dry = x, wet;
-            if (s->oversample == 2)
-                wet = oversampled(s, st, x, drive, w, &dry);
-            else
-                wet = shape(s, st, drive * x, w);
-            ch[c][i] = (1.0f - mix) * dry + mix * (gain * wet);
+            for (int j = 0; j < m; j++) {
+                float x = take(io[j], &bad);
+                io[j] = (1.0f - f[j].mix) * x + f[j].mix * (f[j].gain * shape(s, st, f[j].drive * x, f[j].warm));
+            }
         }
     }
     s->nonfinite += bad;

@@ -51,13 +51,16 @@ typedef enum { WM_SATURATE_SOFT = 0, WM_SATURATE_WARM, WM_SATURATE_CURVE_COUNT }
 #define WM_SATURATE_MIN_OUTPUT_DB (-48.0f)
 #define WM_SATURATE_MAX_OUTPUT_DB 24.0f
 
+#define WM_SATURATE_CHUNK 64 /* frames the oversampler runs at a time */
+
 typedef struct {
-    /* Histories, newest first, each sample stored twice (at pos and
-       pos + WM_SATURATE_PHASE_TAPS) so every window is contiguous. */
-    float x[2 * WM_SATURATE_PHASE_TAPS];    /* input (the dry delay line too) */
-    float even[2 * WM_SATURATE_PHASE_TAPS]; /* shaped samples of the filtered branch */
-    float odd[2 * WM_SATURATE_PHASE_TAPS];  /* shaped samples of the delay branch */
-    float dc_in, dc_out;                    /* DC blocker state */
+    /* Linear histories, oldest first: the tail of the previous chunk that
+       the filters still need, then the current chunk. Whole chunks are
+       written before they are read, so loads never wait on stores. */
+    float x[WM_SATURATE_PHASE_TAPS - 1 + WM_SATURATE_CHUNK];    /* input (the dry delay line too) */
+    float even[WM_SATURATE_PHASE_TAPS - 1 + WM_SATURATE_CHUNK]; /* shaped samples of the filtered branch */
+    float odd[WM_SATURATE_PHASE_TAPS / 2 + WM_SATURATE_CHUNK];  /* shaped samples of the delay branch */
+    float dc_in, dc_out;                                        /* DC blocker state */
 } wm_saturate_channel;
 
 typedef struct {
@@ -67,7 +70,6 @@ typedef struct {
     float dc_coef;
     int channels;
     int oversample; /* 1 or 2 */
-    int pos;
     wm_saturate_channel ch[WM_MAX_CHANNELS];
     unsigned nonfinite;
 } wm_saturate;

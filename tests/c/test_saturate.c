@@ -399,7 +399,7 @@ static void test_reset(void)
     float* ch[2] = {l, r};
     wm_saturate_process(&s, ch, N);
     for (int c = 0; c < 2; c++) /* dirty on every channel */
-        CHECK(s.ch[c].dc_out != 0.0f && s.ch[c].x[s.pos] != 0.0f && s.ch[c].even[s.pos] != 0.0f);
+        CHECK(s.ch[c].dc_out != 0.0f && s.ch[c].x[0] != 0.0f && s.ch[c].even[0] != 0.0f);
     wm_saturate_reset(&s);
     for (int i = 0; i < N; i++) {
         l[i] = l2[i] = check_noise();
