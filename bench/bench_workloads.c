@@ -5,6 +5,7 @@
    Each workload keeps its state in a static here (a benchmark harness, not
    the library). */
 #include "bench_modules.h"
+#include "wm_analyzer.h"
 #include "wm_biquad.h"
 #include "wm_biquad4.h"
 #include "wm_compressor.h"
@@ -127,6 +128,27 @@ static void loudness_run(bench_ctx* ctx)
     r[2] = wm_loudness_integrated_lufs(&loudness);
     r[3] = wm_loudness_true_peak_dbtp(&loudness, 0);
     r[4] = wm_loudness_range_lu(&loudness);
+}
+
+/* The analyzer as a page uses it: every block goes in, and a spectrum of
+   2048 points is computed every 6th block (about 60 Hz at 128 frames). */
+static wm_analyzer analyzer;
+static int analyzer_blocks;
+
+static int analyzer_setup(bench_ctx* ctx)
+{
+    analyzer_blocks = 0;
+    int err = wm_analyzer_init(&analyzer, &ctx->arena, 2, 2048);
+    return err == WM_OK ? wm_analyzer_set_fft_size(&analyzer, 2048) : err;
+}
+
+static void analyzer_run(bench_ctx* ctx)
+{
+    wm_analyzer_process(&analyzer, (const float* const*)ctx->out, ctx->block);
+    if (++analyzer_blocks % 6 == 0) {
+        wm_analyzer_compute(&analyzer);
+        wm_analyzer_frequency_db(&analyzer, ctx->out[0], ctx->block);
+    }
 }
 
 static wm_truepeak truepeak;
@@ -280,6 +302,7 @@ const bench_module bench_modules[] = {
     {"true peak 4x (mono)", 1, truepeak_setup, truepeak_run},
     {"correlation (stereo)", 2, correlation_setup, correlation_run},
     {"loudness R128 + true peak (stereo)", 2, loudness_setup, loudness_run},
+    {"analyzer 2048, 60 Hz (stereo)", 2, analyzer_setup, analyzer_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
     {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
     {"limiter (stereo)", 2, limiter_sample_setup, limiter_run},
