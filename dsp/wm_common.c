@@ -10,7 +10,8 @@ const char* wm_strerror(int err)
     case WM_ERR_RANGE: return "value out of range: clamped to the nearest limit";
     case WM_ERR_HANDLE: return "invalid handle";
     case WM_ERR_PARAM: return "unknown parameter id";
-    case WM_ERR_LIMIT: return "a fixed limit was reached (too many engines)";
+    case WM_ERR_LIMIT: return "a fixed limit was reached (engines, sample slots or events)";
+    case WM_ERR_FULL: return "the sample pool has no room for this sample";
     default: return "unknown error code";
     }
 }

@@ -19,7 +19,8 @@ enum {
     WM_ERR_RANGE = -3,  /* value out of its range: clamped and applied */
     WM_ERR_HANDLE = -4, /* unknown handle, or one already destroyed */
     WM_ERR_PARAM = -5,  /* unknown parameter id */
-    WM_ERR_LIMIT = -6   /* a fixed limit reached (e.g. the number of engines) */
+    WM_ERR_LIMIT = -6,  /* a fixed limit reached (engines, sample slots, events) */
+    WM_ERR_FULL = -7    /* the sample pool has no room for this sample */
 };
 
 /* A short English sentence for an error code; never NULL. */
