@@ -42,3 +42,6 @@ foreach(variant simd scalar)
   target_link_options(${target} PRIVATE -O3 ${simd_flag} -matomics -mbulk-memory -sSTANDALONE_WASM --no-entry
     ${WAMIX_MEMORY_FLAGS} -sTOTAL_STACK=65536 -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1)
 endforeach()
+
+# The test-only ring probe for the JS-WASM ring tests.
+add_subdirectory(${CMAKE_SOURCE_DIR}/tests/wasm ${CMAKE_BINARY_DIR}/tests-wasm)
