@@ -19,6 +19,8 @@ struct wm_engine {
     wm_filter filter;
     wm_gain gain;
     wm_meter meter[WM_MAX_CHANNELS];
+    wm_analyzer analyzer;
+    float* analysis; /* spectrum (dB) then waveform, from the last analyze */
     unsigned nonfinite;
     unsigned param_errors;
 };
@@ -34,10 +36,13 @@ const wm_param_info* wm_param_get_info(int id)
 
 static size_t floats_bytes(int count) { return (size_t)count * sizeof(float) + 64; }
 
+#define WM_ANALYSIS_FLOATS (WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT)
+
 size_t wm_engine_memory_size(int channels, int max_block)
 {
     return sizeof(wm_engine) + 64 + 2 * (size_t)channels * floats_bytes(max_block) +
-           floats_bytes(WM_PARAM_COUNT) + floats_bytes(WM_METER_COUNT);
+           floats_bytes(WM_PARAM_COUNT) + floats_bytes(WM_METER_COUNT) +
+           wm_analyzer_memory_size(WM_ANALYZER_MAX_FFT) + floats_bytes(WM_ANALYSIS_FLOATS);
 }
 
 static float* alloc_floats(wm_arena* a, int count)
@@ -52,7 +57,7 @@ static wm_biquad_params filter_params(const float* p)
     return f;
 }
 
-static int init_modules(wm_engine* e)
+static int init_modules(wm_engine* e, wm_arena* a)
 {
     for (int i = 0; i < WM_PARAM_COUNT; i++)
         e->params[i] = e->param_block[i] = param_table[i].def;
@@ -62,6 +67,8 @@ static int init_modules(wm_engine* e)
         err = wm_gain_init(&e->gain, e->params[WM_PARAM_GAIN_DB], WM_GAIN_RAMP_MS, e->sample_rate);
     for (int c = 0; c < e->channels && err == WM_OK; c++)
         err = wm_meter_init(&e->meter[c], e->sample_rate, WM_METER_RMS_MS, WM_METER_RELEASE_DB_PER_S);
+    if (err == WM_OK)
+        err = wm_analyzer_init(&e->analyzer, a, e->channels, WM_ANALYZER_MAX_FFT);
     return err;
 }
 
@@ -87,11 +94,12 @@ wm_engine* wm_engine_create(wm_arena* a, float sample_rate, int channels, int ma
     }
     e->param_block = alloc_floats(a, WM_PARAM_COUNT);
     e->meter_block = alloc_floats(a, WM_METER_COUNT);
-    if (!ok || !e->param_block || !e->meter_block) {
+    e->analysis = alloc_floats(a, WM_ANALYSIS_FLOATS);
+    if (!ok || !e->param_block || !e->meter_block || !e->analysis) {
         wm_arena_rollback(a, mark);
         return NULL;
     }
-    *err = init_modules(e);
+    *err = init_modules(e, a);
     if (*err != WM_OK) {
         wm_arena_rollback(a, mark);
         return NULL;
@@ -116,6 +124,37 @@ float* wm_engine_output(wm_engine* e, int channel)
 float* wm_engine_param_block(wm_engine* e) { return e->param_block; }
 const float* wm_engine_meter_block(const wm_engine* e) { return e->meter_block; }
 
+/* The analyzer's own setters validate its settings (a power-of-two size,
+   min below max); the parameter then reads back what the analyzer took. */
+static int set_analyzer_param(wm_engine* e, int id, float v)
+{
+    wm_analyzer* an = &e->analyzer;
+    switch (id) {
+    case WM_PARAM_ANALYZER_FFT_SIZE: {
+        int size = WM_ANALYZER_MIN_FFT;
+        while (size * 2 <= (int)v) /* round down to a power of two */
+            size *= 2;
+        return wm_analyzer_set_fft_size(an, size);
+    }
+    case WM_PARAM_ANALYZER_SMOOTHING: return wm_analyzer_set_smoothing(an, v);
+    /* min and max are set as a pair, with the other one the host wants
+       (its staged value), so their order within a snapshot does not matter */
+    case WM_PARAM_ANALYZER_MIN_DB: return wm_analyzer_set_range_db(an, v, e->param_block[WM_PARAM_ANALYZER_MAX_DB]);
+    default: return wm_analyzer_set_range_db(an, e->param_block[WM_PARAM_ANALYZER_MIN_DB], v);
+    }
+}
+
+static float analyzer_param_value(const wm_engine* e, int id)
+{
+    const wm_analyzer* an = &e->analyzer;
+    switch (id) {
+    case WM_PARAM_ANALYZER_FFT_SIZE: return (float)an->fft_size;
+    case WM_PARAM_ANALYZER_SMOOTHING: return an->smoothing;
+    case WM_PARAM_ANALYZER_MIN_DB: return an->min_db;
+    default: return an->max_db;
+    }
+}
+
 int wm_engine_set_param(wm_engine* e, int id, float value)
 {
     const wm_param_info* info = wm_param_get_info(id);
@@ -134,10 +173,19 @@ int wm_engine_set_param(wm_engine* e, int id, float value)
         v = floorf(v);
         err = WM_ERR_RANGE;
     }
+    if (id >= WM_PARAM_ANALYZER_FFT_SIZE) {
+        int a_err = set_analyzer_param(e, id, v);
+        if (a_err == WM_ERR_ARG) {
+            e->param_block[id] = e->params[id];
+            return a_err;
+        }
+        v = analyzer_param_value(e, id);
+        err = v == value ? WM_OK : WM_ERR_RANGE;
+    }
     e->params[id] = e->param_block[id] = v;
     if (id == WM_PARAM_GAIN_DB) {
         wm_gain_set_db(&e->gain, v);
-    } else {
+    } else if (id <= WM_PARAM_FILTER_GAIN_DB) {
         wm_biquad_params fp = filter_params(e->params);
         wm_filter_set(&e->filter, &fp);
     }
@@ -184,8 +232,20 @@ void wm_engine_process(wm_engine* e, int n)
     wm_gain_process(&e->gain, e->out, e->channels, n);
     for (int c = 0; c < e->channels; c++)
         wm_meter_process(&e->meter[c], e->out[c], n);
+    wm_analyzer_process(&e->analyzer, (const float* const*)e->out, n);
     update_meter_block(e);
 }
+
+int wm_engine_analyze(wm_engine* e)
+{
+    wm_analyzer* an = &e->analyzer;
+    wm_analyzer_compute(an);
+    wm_analyzer_frequency_db(an, e->analysis, an->fft_size / 2);
+    wm_analyzer_time_domain(an, e->analysis + an->fft_size / 2, an->fft_size);
+    return an->fft_size;
+}
+
+const float* wm_engine_analysis(const wm_engine* e) { return e->analysis; }
 
 void wm_engine_reset(wm_engine* e)
 {
@@ -193,5 +253,6 @@ void wm_engine_reset(wm_engine* e)
     wm_smooth_snap(&e->gain.gain);
     for (int c = 0; c < e->channels; c++)
         wm_meter_reset(&e->meter[c]);
+    wm_analyzer_reset(&e->analyzer);
     update_meter_block(e);
 }

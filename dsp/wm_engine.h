@@ -12,6 +12,7 @@
 #ifndef WM_ENGINE_H
 #define WM_ENGINE_H
 
+#include "wm_analyzer.h"
 #include "wm_arena.h"
 #include "wm_biquad.h"
 #include "wm_common.h"
@@ -25,7 +26,11 @@
     X(WM_PARAM_FILTER_TYPE, "filter_type", 0.0f, 7.0f, 5.0f, "")        \
     X(WM_PARAM_FILTER_FREQ_HZ, "filter_freq_hz", 20.0f, 20000.0f, 1000.0f, "Hz") \
     X(WM_PARAM_FILTER_Q, "filter_q", 0.1f, 24.0f, 0.7071f, "")          \
-    X(WM_PARAM_FILTER_GAIN_DB, "filter_gain_db", -24.0f, 24.0f, 0.0f, "dB")
+    X(WM_PARAM_FILTER_GAIN_DB, "filter_gain_db", -24.0f, 24.0f, 0.0f, "dB")   \
+    X(WM_PARAM_ANALYZER_FFT_SIZE, "analyzer_fft_size", 32.0f, 32768.0f, 2048.0f, "") \
+    X(WM_PARAM_ANALYZER_SMOOTHING, "analyzer_smoothing", 0.0f, 1.0f, 0.8f, "")   \
+    X(WM_PARAM_ANALYZER_MIN_DB, "analyzer_min_db", -300.0f, 300.0f, -100.0f, "dB") \
+    X(WM_PARAM_ANALYZER_MAX_DB, "analyzer_max_db", -300.0f, 300.0f, -30.0f, "dB")
 
 #define WM_PARAM_ENUM(id, name, lo, hi, def, unit) id,
 typedef enum { WM_ENGINE_PARAMS(WM_PARAM_ENUM) WM_PARAM_COUNT } wm_param_id;
@@ -84,5 +89,16 @@ void wm_engine_process(wm_engine* e, int n);
 
 /* Clears all signal state (filter, ramps, meters); parameters are kept. */
 void wm_engine_reset(wm_engine* e);
+
+/* The spectrum analyzer on the output (AnalyserNode behaviour, see
+   wm_analyzer.h; configured by the analyzer_* parameters). Computes one
+   spectrum of the newest fft_size output samples and writes, into the
+   analysis block, fft_size/2 dB values then fft_size time-domain samples;
+   returns fft_size. Meant for display rate, between blocks. Realtime: safe
+   (an FFT of up to 32768 points: tens of microseconds). */
+int wm_engine_analyze(wm_engine* e);
+
+/* The analysis block: WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT floats. */
+const float* wm_engine_analysis(const wm_engine* e);
 
 #endif

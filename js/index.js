@@ -14,7 +14,7 @@
  * @module
  */
 import { SeqBlock } from './shared-blocks.js';
-import { PARAMS, METERS, paramInfo } from './params.js';
+import { PARAMS, METERS, ANALYSIS_FLOATS, paramInfo } from './params.js';
 import { PROCESSOR_NAME, MSG } from './protocol.js';
 import { createMemory, unshareMemoryImport } from './memory.js';
 
@@ -69,12 +69,16 @@ export async function createEngine(context, options = {}) {
   const memory = shared ? createMemory({ bytes: options.memoryBytes, shared }) : undefined;
   const params = new SeqBlock(PARAMS.length, { shared });
   const meters = new SeqBlock(METERS.length, { shared });
+  const spectrum = new SeqBlock(ANALYSIS_FLOATS, { shared });
   params.write(PARAMS.map((p) => p.default));
   const node = new AudioWorkletNode(context, PROCESSOR_NAME, {
     numberOfInputs: 1,
     numberOfOutputs: 1,
     outputChannelCount: [2],
-    processorOptions: { module, memory, memoryBytes: options.memoryBytes, params: params.buffer, meters: meters.buffer },
+    processorOptions: {
+      module, memory, memoryBytes: options.memoryBytes,
+      params: params.buffer, meters: meters.buffer, spectrum: spectrum.buffer,
+    },
   });
   const mode = await new Promise((resolve, reject) => {
     node.port.onmessage = ({ data }) => {
@@ -83,7 +87,7 @@ export async function createEngine(context, options = {}) {
     };
     node.onprocessorerror = () => reject(new Error('wamix worklet: the processor failed to start'));
   });
-  return new Engine(node, params, meters, mode);
+  return new Engine(node, { params, meters, spectrum }, mode);
 }
 
 /** Reasons the engine runs in its slower message mode, for people to read. */
@@ -94,7 +98,7 @@ const MESSAGE_MODE_REASON =
 
 /** A running engine. Create it with {@link createEngine}. */
 export class Engine extends EventTarget {
-  constructor(node, params, meters, mode) {
+  constructor(node, { params, meters, spectrum }, mode) {
     super();
     /** The AudioWorkletNode: connect sources into it and it into the graph. */
     this.node = node;
@@ -106,11 +110,14 @@ export class Engine extends EventTarget {
     this.meters = meters;
     this.paramValues = Float32Array.from(params.values);
     this.meterValues = new Float32Array(METERS.length);
+    /** The output's spectrum analyzer, with the AnalyserNode's interface. */
+    this.analyser = new Analyser(this, spectrum);
     node.port.onmessage = ({ data }) => this.onMessage(data);
   }
 
   onMessage(data) {
     if (data.type === MSG.METERS) this.meterValues.set(data.values);
+    else if (data.type === MSG.SPECTRUM) this.analyser.receive(data.fftSize, data.values);
     else if (data.type === MSG.ERROR) {
       const event = new Event('error');
       event.message = data.message;
@@ -159,5 +166,113 @@ export class Engine extends EventTarget {
     this.node.disconnect();
     this.node.port.onmessage = null;
     this.node.port.close();
+  }
+}
+
+/**
+ * The engine's spectrum analyzer with the interface of the Web Audio
+ * AnalyserNode (fftSize, frequencyBinCount, smoothingTimeConstant,
+ * minDecibels, maxDecibels and the four get*Data methods). The worklet
+ * computes a spectrum only when asked: each get*Data call returns the
+ * newest spectrum and asks for the next, so reading at display rate costs
+ * one FFT per frame and an idle page costs nothing. Main thread.
+ */
+export class Analyser {
+  constructor(engine, block) {
+    this.engine = engine;
+    this.block = block;
+    this.snapshot = new Float32Array(block.count);
+    this.size = 0; // fft size of the snapshot; 0 before the first one
+  }
+
+  get fftSize() {
+    return this.engine.getParam('analyzer_fft_size');
+  }
+
+  /** A power of two from 32 to 32768, as the AnalyserNode requires. */
+  set fftSize(size) {
+    if (!Number.isInteger(size) || size < 32 || size > 32768 || (size & (size - 1)) !== 0) {
+      throw new RangeError(`wamix: fftSize must be a power of two from 32 to 32768, got ${size}`);
+    }
+    this.engine.setParam('analyzer_fft_size', size);
+  }
+
+  get frequencyBinCount() {
+    return this.fftSize / 2;
+  }
+
+  get smoothingTimeConstant() {
+    return this.engine.getParam('analyzer_smoothing');
+  }
+
+  set smoothingTimeConstant(value) {
+    this.engine.setParam('analyzer_smoothing', value);
+  }
+
+  get minDecibels() {
+    return this.engine.getParam('analyzer_min_db');
+  }
+
+  set minDecibels(value) {
+    this.setRange(value, this.maxDecibels);
+  }
+
+  get maxDecibels() {
+    return this.engine.getParam('analyzer_max_db');
+  }
+
+  set maxDecibels(value) {
+    this.setRange(this.minDecibels, value);
+  }
+
+  setRange(min, max) {
+    if (!(min < max)) throw new RangeError(`wamix: minDecibels (${min}) must be below maxDecibels (${max})`);
+    this.engine.setParam('analyzer_min_db', min);
+    this.engine.setParam('analyzer_max_db', max);
+  }
+
+  /** Fallback path: a snapshot that came over the port. */
+  receive(fftSize, values) {
+    this.snapshot.set(values);
+    this.size = fftSize;
+  }
+
+  /** Takes the newest snapshot and asks for the next one. */
+  refresh() {
+    if (this.engine.mode === 'shared') {
+      if (this.block.read(this.snapshot) >= 0 && this.block.writes > 0) this.size = this.block.tag;
+      this.block.request();
+    } else {
+      this.engine.node.port.postMessage({ type: MSG.ANALYZE });
+    }
+    return this.size;
+  }
+
+  /** Copies the spectrum in dB (frequencyBinCount values at most). */
+  getFloatFrequencyData(array) {
+    const bins = this.refresh() / 2;
+    for (let k = 0; k < Math.min(array.length, bins); k++) array[k] = this.snapshot[k];
+  }
+
+  /** The spectrum mapped to 0..255 between minDecibels and maxDecibels. */
+  getByteFrequencyData(array) {
+    const bins = this.refresh() / 2, min = this.minDecibels, scale = 255 / (this.maxDecibels - min);
+    for (let k = 0; k < Math.min(array.length, bins); k++) {
+      array[k] = Math.max(0, Math.min(255, Math.floor(scale * (this.snapshot[k] - min))));
+    }
+  }
+
+  /** Copies the newest fftSize samples of the output (down-mixed to mono). */
+  getFloatTimeDomainData(array) {
+    const size = this.refresh();
+    for (let i = 0; i < Math.min(array.length, size); i++) array[i] = this.snapshot[size / 2 + i];
+  }
+
+  /** The waveform mapped to 0..255 (128 is silence). */
+  getByteTimeDomainData(array) {
+    const size = this.refresh();
+    for (let i = 0; i < Math.min(array.length, size); i++) {
+      array[i] = Math.max(0, Math.min(255, Math.floor(128 * (1 + this.snapshot[size / 2 + i]))));
+    }
   }
 }

@@ -14,6 +14,8 @@ export const MSG = Object.freeze({
   ERROR: 'error',   // worklet -> main: {message}
   PARAMS: 'params', // main -> worklet (fallback only): {values: Float32Array}
   METERS: 'meters', // worklet -> main (fallback only): {values: Float32Array}
+  ANALYZE: 'analyze', // main -> worklet (fallback only): compute a spectrum
+  SPECTRUM: 'spectrum', // worklet -> main (fallback only): {fftSize, values: Float32Array}
 });
 
 /** In the fallback, meters are posted about this often (Hz), not per quantum. */

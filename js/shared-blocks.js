@@ -8,7 +8,9 @@
  * Layout of the buffer (little-endian, as every WASM host is):
  *   Int32[0]  sequence (even: stable)
  *   Int32[1]  counter the writer bumps with every snapshot
- *   Float32[2 ..]  the values
+ *   Int32[2]  request flag: the reader sets it to ask for a new snapshot
+ *   Int32[3]  tag: an integer published with the values (e.g. their count)
+ *   Float32[4 ..]  the values
  *
  * Backed by a SharedArrayBuffer when the page is cross-origin isolated,
  * otherwise by a plain ArrayBuffer whose snapshots travel over a MessagePort.
@@ -16,7 +18,7 @@
  * @module
  */
 
-const HEADER_INTS = 2;
+const HEADER_INTS = 4;
 
 export class SeqBlock {
   /**
@@ -47,26 +49,29 @@ export class SeqBlock {
   }
 
   /**
-   * Publishes `source` (a typed array of `count` floats) as one snapshot.
+   * Publishes `source` as one snapshot: all `count` values, or only the
+   * first `length` of them, with an integer `tag`.
    * Writer thread only. Does not allocate.
    * @param {ArrayLike<number>} source
+   * @param {number} [length] how many values to copy (default: all)
+   * @param {number} [tag]
    */
-  write(source) {
-    const h = this.header;
-    if (this.shared) {
-      Atomics.add(h, 0, 1);
-      this.values.set(source);
-      Atomics.add(h, 1, 1);
-      Atomics.add(h, 0, 1);
-    } else {
-      this.values.set(source);
-      h[1]++;
-      h[0] += 2;
-    }
+  write(source, length = this.count, tag = 0) {
+    this.bump(0); // odd: a write is under way
+    if (length === this.count) this.values.set(source);
+    else for (let i = 0; i < length; i++) this.values[i] = source[i];
+    this.header[3] = tag;
+    this.bump(1);
+    this.bump(0); // even again: stable
+  }
+
+  bump(index) {
+    if (this.shared) Atomics.add(this.header, index, 1);
+    else this.header[index]++;
   }
 
   /**
-   * Copies a consistent snapshot into `target`.
+   * Copies a consistent snapshot into `target` and its tag into `this.tag`.
    * Reader thread only. Does not allocate.
    * @param {Float32Array} target at least `count` floats
    * @returns {number} the snapshot's sequence number, or -1 if the writer
@@ -76,6 +81,23 @@ export class SeqBlock {
     const before = this.sequence;
     if (before & 1) return -1;
     target.set(this.values);
-    return this.sequence === before ? before : -1;
+    const tag = this.header[3];
+    if (this.sequence !== before) return -1;
+    this.tag = tag;
+    return before;
+  }
+
+  /** Reader: asks the writer for a new snapshot. Does not allocate. */
+  request() {
+    if (this.shared) Atomics.store(this.header, 2, 1);
+    else this.header[2] = 1;
+  }
+
+  /** Writer: true once per request (and clears it). Does not allocate. */
+  takeRequest() {
+    if (this.shared) return Atomics.exchange(this.header, 2, 0) === 1;
+    const asked = this.header[2] === 1;
+    this.header[2] = 0;
+    return asked;
   }
 }

@@ -5,7 +5,7 @@
  * and disposing engines may.
  * @module
  */
-import { PARAMS, METERS, paramInfo } from './params.js';
+import { PARAMS, METERS, ANALYSIS_FLOATS, paramInfo } from './params.js';
 import { createMemory } from './memory.js';
 
 /** An error code from the C core with its message. */
@@ -81,6 +81,17 @@ export class WamixEngine {
     this.paramBlock = view(exports.wamix_engine_param_block(this.handle), PARAMS.length);
     /** Meter block, refreshed by every {@link process}; see METERS. */
     this.meterBlock = view(exports.wamix_engine_meter_block(this.handle), METERS.length);
+    /** Analysis block, written by {@link analyze}: fftSize/2 dB values, then fftSize samples. */
+    this.analysis = view(exports.wamix_engine_analysis(this.handle), ANALYSIS_FLOATS);
+  }
+
+  /**
+   * Computes one spectrum of the newest output samples into `analysis`
+   * (AnalyserNode behaviour; settings are the analyzer_* parameters).
+   * Audio thread safe, but meant for display rate. @returns {number} the fft size
+   */
+  analyze() {
+    return check(this.exports, this.exports.wamix_engine_analyze(this.handle));
   }
 
   /**

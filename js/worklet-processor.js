@@ -7,7 +7,7 @@
  *
  * processorOptions: {module: WebAssembly.Module, memory?: WebAssembly.Memory (shared; made
  *                    here, unshared, when absent), memoryBytes?: number,
- *                    params: ArrayBuffer|SharedArrayBuffer, meters: ArrayBuffer|SharedArrayBuffer}
+ *                    params, meters, spectrum: ArrayBuffer|SharedArrayBuffer (SeqBlocks)}
  * @module
  */
 import { instantiate, WamixEngine } from './wamix-core.js';
@@ -22,11 +22,12 @@ class WamixProcessor extends AudioWorkletProcessor {
     super();
     this.failed = false;
     try {
-      const { module, memory, memoryBytes, params, meters } = options.processorOptions;
+      const { module, memory, memoryBytes, params, meters, spectrum } = options.processorOptions;
       const exports = instantiate(module, memory ?? createMemory({ bytes: memoryBytes, shared: false }));
       this.engine = new WamixEngine(exports, { sampleRate, channels: 2, maxBlock: QUANTUM });
       this.params = new SeqBlock(params);
       this.meters = new SeqBlock(meters);
+      this.spectrum = new SeqBlock(spectrum);
       this.shared = this.params.shared && this.meters.shared;
       this.lastParamSeq = 0; // sequence 0: nothing was ever written
       this.quantaPerMeterPost = Math.max(1, Math.round(sampleRate / QUANTUM / FALLBACK_METER_HZ));
@@ -42,6 +43,8 @@ class WamixProcessor extends AudioWorkletProcessor {
   onFallbackMessage(data) {
     if (data && data.type === MSG.PARAMS && data.values instanceof Float32Array) {
       this.params.write(data.values.subarray(0, this.params.count));
+    } else if (data && data.type === MSG.ANALYZE) {
+      this.spectrum.request();
     }
   }
 
@@ -57,6 +60,17 @@ class WamixProcessor extends AudioWorkletProcessor {
     if (seq < 0) return; // the main thread is mid-write: take it next quantum
     this.lastParamSeq = seq;
     this.engine.applyParams();
+  }
+
+  /** A spectrum only when the page asked for one: an idle page costs nothing. */
+  pushSpectrum() {
+    if (!this.spectrum.takeRequest()) return;
+    const size = this.engine.analyze();
+    const length = size / 2 + size;
+    this.spectrum.write(this.engine.analysis, length, size);
+    if (!this.shared) {
+      this.port.postMessage({ type: MSG.SPECTRUM, fftSize: size, values: this.engine.analysis.slice(0, length) });
+    }
   }
 
   pushMeters() {
@@ -84,6 +98,7 @@ class WamixProcessor extends AudioWorkletProcessor {
       engine.process(QUANTUM);
       for (let c = 0; c < out.length; c++) out[c].set(engine.outputs[c < engine.channels ? c : 0]);
       this.pushMeters();
+      this.pushSpectrum();
     } catch (error) {
       this.fail(error);
       for (let c = 0; c < out.length; c++) out[c].fill(0);

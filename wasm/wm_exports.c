@@ -136,6 +136,22 @@ WM_EXPORT int wamix_engine_reset(int handle)
     return WM_OK;
 }
 
+/* Computes a spectrum of the output into the analysis block; returns the
+   fft size (the block holds fft_size/2 dB values, then fft_size samples). */
+WM_EXPORT int wamix_engine_analyze(int handle)
+{
+    wm_engine* e = engine_of(handle);
+    return e ? wm_engine_analyze(e) : WM_ERR_HANDLE;
+}
+
+WM_EXPORT const float* wamix_engine_analysis(int handle)
+{
+    wm_engine* e = engine_of(handle);
+    return e ? wm_engine_analysis(e) : NULL;
+}
+
+WM_EXPORT int wamix_analysis_floats(void) { return WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT; }
+
 WM_EXPORT int wamix_param_count(void) { return WM_PARAM_COUNT; }
 WM_EXPORT int wamix_meter_count(void) { return WM_METER_COUNT; }
 

@@ -25,6 +25,31 @@ async function settle(page, seconds) {
 
 const rmsDb = (page) => page.evaluate(() => window.wamixDemo.engine.readMeters().rms_db_l);
 
+/** Reads the engine's analyser as a page would at display rate; returns the
+    peak frequency, the peak level and the waveform's range. */
+const readAnalyser = (page) => page.evaluate(async () => {
+  const { engine, context } = window.wamixDemo;
+  const a = engine.analyser;
+  a.fftSize = 4096;
+  const db = new Float32Array(a.frequencyBinCount), bytes = new Uint8Array(a.frequencyBinCount);
+  const wave = new Float32Array(a.fftSize);
+  for (let frame = 0; frame < 10; frame++) { // ask, then read what came back
+    a.getFloatFrequencyData(db);
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  a.getByteFrequencyData(bytes);
+  a.getFloatTimeDomainData(wave);
+  let peak = 0;
+  for (let k = 1; k < db.length; k++) if (db[k] > db[peak]) peak = k;
+  return {
+    peakHz: (peak * context.sampleRate) / a.fftSize,
+    peakDb: db[peak],
+    maxByte: Math.max(...bytes),
+    waveMin: Math.min(...wave),
+    waveMax: Math.max(...wave),
+  };
+});
+
 async function setSlider(page, id, value) {
   await page.evaluate(([i, v]) => {
     const el = document.getElementById(i);
@@ -64,6 +89,12 @@ test('demo page: isolated, the worklet runs the engine, gain moves the meter', {
   const after = await rmsDb(page);
   assert.ok(Math.abs(after - before + 20) < 0.3, `gain -20 dB moved the meter by ${(after - before).toFixed(2)} dB`);
 
+  // The tone is two sawtooths at 110 and 165 Hz: their fundamentals lead.
+  const spectrum = await readAnalyser(page);
+  assert.ok(spectrum.peakHz > 95 && spectrum.peakHz < 180, `analyser peak at ${spectrum.peakHz} Hz`);
+  assert.ok(spectrum.peakDb > -100 && spectrum.maxByte > 0, JSON.stringify(spectrum));
+  assert.ok(spectrum.waveMax > 0.005 && spectrum.waveMin < -0.005, JSON.stringify(spectrum));
+
   const meters = await page.evaluate(() => window.wamixDemo.engine.readMeters());
   assert.equal(meters.nonfinite, 0, JSON.stringify(meters));
   assert.equal(meters.param_errors, 0, JSON.stringify(meters));
@@ -85,5 +116,7 @@ test('demo page without isolation: runs over the MessagePort and says why', { ti
   await settle(page, 2.5);
   const after = await rmsDb(page);
   assert.ok(Math.abs(after - before + 20) < 0.5, `gain moved the meter by ${(after - before).toFixed(2)} dB`);
+  const spectrum = await readAnalyser(page);
+  assert.ok(spectrum.peakHz > 95 && spectrum.peakHz < 180, `analyser peak at ${spectrum.peakHz} Hz over the port`);
   assert.deepEqual(errors, [], 'no console errors');
 });

@@ -133,6 +133,38 @@ static void test_nonfinite_input_is_sanitised(void)
     free(mem);
 }
 
+static void test_analyzer_on_the_output(void)
+{
+    wm_arena a;
+    void* mem;
+    wm_engine* e = make_engine(&a, &mem, 2);
+    run_sine(e, 0.5, 0.5);
+    int size = wm_engine_analyze(e);
+    CHECK_EQ_INT(size, 2048);
+    const float* db = wm_engine_analysis(e);
+    int peak = 0;
+    for (int k = 1; k < size / 2; k++)
+        if (db[k] > db[peak])
+            peak = k;
+    CHECK(abs(peak - 43) <= 1); /* 1 kHz at 48 kHz: bin 42.7 of 2048 */
+    const float* wave = db + size / 2;
+    float wave_peak = 0.0f;
+    for (int i = 0; i < size; i++)
+        wave_peak = fmaxf(wave_peak, fabsf(wave[i]));
+    CHECK_NEAR(wave_peak, 0.5, 0.01); /* the waveform is the output itself */
+    /* A size that is not a power of two is rounded down and reported. */
+    CHECK_EQ_INT(wm_engine_set_param(e, WM_PARAM_ANALYZER_FFT_SIZE, 3000.0f), WM_ERR_RANGE);
+    CHECK_EQ_INT(wm_engine_analyze(e), 2048);
+    /* min and max move as a pair: raising both above the old max works in
+       either order within one snapshot. */
+    float* p = wm_engine_param_block(e);
+    p[WM_PARAM_ANALYZER_MIN_DB] = -10.0f;
+    p[WM_PARAM_ANALYZER_MAX_DB] = 10.0f;
+    CHECK_EQ_INT(wm_engine_apply_params(e), 0);
+    CHECK_EQ_INT(wm_engine_set_param(e, WM_PARAM_ANALYZER_MAX_DB, -50.0f), WM_ERR_ARG); /* below min */
+    free(mem);
+}
+
 int main(void)
 {
     check_seed_from_env();
@@ -141,5 +173,6 @@ int main(void)
     test_gain_moves_the_meter();
     test_parameter_errors();
     test_nonfinite_input_is_sanitised();
+    test_analyzer_on_the_output();
     return check_finish("test_engine", seed);
 }
