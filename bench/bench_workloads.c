@@ -9,6 +9,7 @@
 #include "wm_biquad.h"
 #include "wm_biquad4.h"
 #include "wm_compressor.h"
+#include "wm_convolver.h"
 #include "wm_eq.h"
 #include "wm_engine.h"
 #include "wm_gain.h"
@@ -272,6 +273,41 @@ static void resample_run(bench_ctx* ctx)
         memcpy(ctx->out[c], resampled[c], (size_t)(made < ctx->block ? made : ctx->block) * sizeof(float));
 }
 
+/* Convolution reverb with a stereo IR of decaying noise (a 1.5 s decay,
+   cut at the workload's length), fully wet. The IR is built in the arena. */
+static wm_convolver convolver;
+
+static int convolver_setup(bench_ctx* ctx, float seconds)
+{
+    int frames = (int)(seconds * ctx->sample_rate);
+    float* ir[2];
+    for (int c = 0; c < 2; c++) {
+        ir[c] = wm_arena_alloc(&ctx->arena, (size_t)frames * sizeof(float), 16);
+        if (!ir[c])
+            return WM_ERR_NOMEM;
+        uint32_t s = 0x9e3779b9u + (uint32_t)c;
+        for (int i = 0; i < frames; i++) {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            ir[c][i] = ((float)s / 4294967296.0f - 0.5f) * expf(-6.9f * (float)i / (1.5f * ctx->sample_rate));
+        }
+    }
+    int err = wm_convolver_init(&convolver, &ctx->arena, frames, 2, ctx->block, ctx->sample_rate);
+    if (err == WM_OK)
+        err = wm_convolver_load(&convolver, (const float* const*)ir, 2, frames);
+    return err == WM_OK ? wm_convolver_swap(&convolver, 0.0f) : err;
+}
+
+static int convolver_01_setup(bench_ctx* ctx) { return convolver_setup(ctx, 0.1f); }
+static int convolver_1_setup(bench_ctx* ctx) { return convolver_setup(ctx, 1.0f); }
+static int convolver_10_setup(bench_ctx* ctx) { return convolver_setup(ctx, 10.0f); }
+
+static void convolver_run(bench_ctx* ctx)
+{
+    wm_convolver_process(&convolver, (const float* const*)ctx->out, ctx->out, ctx->block);
+}
+
 /* Block operations: stateless, so they need no setup. */
 static int no_setup(bench_ctx* ctx)
 {
@@ -310,6 +346,9 @@ const bench_module bench_modules[] = {
     {"stereo pan + width (stereo)", 2, stereo_setup, stereo_run},
     {"saturate warm (stereo)", 2, saturate_1x_setup, saturate_run},
     {"saturate warm 2x (stereo)", 2, saturate_2x_setup, saturate_run},
+    {"convolver, IR 0.1 s (stereo)", 2, convolver_01_setup, convolver_run},
+    {"convolver, IR 1 s (stereo)", 2, convolver_1_setup, convolver_run},
+    {"convolver, IR 10 s (stereo)", 2, convolver_10_setup, convolver_run},
     {"resample 44.1k>48k high (stereo)", 2, resample_high_setup, resample_run},
     {"resample 44.1k>48k fast (stereo)", 2, resample_fast_setup, resample_run},
     {"ops: gain (mono)", 1, no_setup, ops_gain_run},

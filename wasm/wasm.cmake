@@ -40,7 +40,8 @@ foreach(variant simd scalar)
   endif()
   target_compile_options(${target} PRIVATE ${WAMIX_WARNINGS} -O3 ${simd_flag} -matomics -mbulk-memory -fno-math-errno)
   target_link_options(${target} PRIVATE -O3 ${simd_flag} -matomics -mbulk-memory -sSTANDALONE_WASM --no-entry
-    ${WAMIX_MEMORY_FLAGS} -sTOTAL_STACK=65536 -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1)
+    ${WAMIX_MEMORY_FLAGS} -sINITIAL_MEMORY=67108864 # room for the harness's 40 MiB arena
+    -sTOTAL_STACK=65536 -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1)
 endforeach()
 
 # The test-only ring probe for the JS-WASM ring tests.
