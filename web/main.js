@@ -1,6 +1,6 @@
 // The first demo page: a test tone (two sawtooth oscillators a fifth apart)
-// through the wamix engine, with gain and filter controls and meters read
-// from the engine's shared meter block at display rate.
+// through the wamix engine, with gain and filter controls, meters read from
+// the engine's shared meter block and its spectrum, at display rate.
 import { createEngine, FILTER_TYPES, SILENCE_DB } from '/js/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,7 +30,29 @@ function applyControls() {
   engine.setParam('filter_gain_db', fgain);
 }
 
-/** Meters are drawn only while playing and visible: an idle page costs nothing. */
+let bins = null;
+
+/** The spectrum on a log frequency axis, 20 Hz to 20 kHz, -100 to -20 dB. */
+function drawSpectrum() {
+  const canvas = $('spectrum'), g = canvas.getContext('2d');
+  const { width, height } = canvas;
+  if (!bins || bins.length !== engine.analyser.frequencyBinCount) bins = new Float32Array(engine.analyser.frequencyBinCount);
+  engine.analyser.getFloatFrequencyData(bins);
+  g.clearRect(0, 0, width, height);
+  g.strokeStyle = '#4cd964';
+  g.beginPath();
+  const hzPerBin = context.sampleRate / engine.analyser.fftSize;
+  for (let x = 0; x < width; x++) {
+    const k = Math.min(bins.length - 1, Math.round((20 * 1000 ** (x / width)) / hzPerBin));
+    const y = height * (1 - (Math.max(-100, Math.min(-20, bins[k])) + 100) / 80);
+    if (x === 0) g.moveTo(x, y);
+    else g.lineTo(x, y);
+  }
+  g.stroke();
+}
+
+/** Meters and spectrum are drawn only while playing and visible: an idle
+    page costs nothing, and the engine computes no spectrum nobody looks at. */
 function drawMeters() {
   frame = 0;
   if (!engine || context.state !== 'running' || document.hidden) return;
@@ -39,6 +61,7 @@ function drawMeters() {
   $('meter-r').value = m.rms_db_r;
   $('level-l').value = formatDb(m.rms_db_l);
   $('level-r').value = formatDb(m.rms_db_r);
+  drawSpectrum();
   frame = requestAnimationFrame(drawMeters);
 }
 
@@ -58,6 +81,7 @@ async function start() {
     osc.start();
   }
   tone.connect(engine.node).connect(context.destination);
+  engine.analyser.fftSize = 8192; // fine enough for the bass on a log axis
   applyControls();
   $('controls').disabled = false;
   const modeNote = engine.mode === 'shared' ? 'shared memory' : `message fallback: ${engine.modeReason}`;
