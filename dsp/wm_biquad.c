@@ -232,6 +232,8 @@ void wm_filter_process(wm_filter* f, float* const* ch, int n)
         int len = WM_FILTER_SUBBLOCK - f->phase;
         if (len > n - i)
             len = n - i;
+        for (int c = 0; c < f->channels; c++)
+            f->nonfinite += (unsigned)wm_sanitize(ch[c] + i, len);
         if (f->ramping) {
             wm_biquad_coefs c0 = f->coefs;
             for (int c = 0; c < f->channels; c++) {

@@ -86,6 +86,7 @@ typedef struct {
     int phase;      /* frames into the current sub-block */
     float z[WM_MAX_CHANNELS][2];
     int unstable_resets; /* blocks whose state went non-finite and was cleared */
+    unsigned nonfinite;  /* input samples that were NaN or +-Inf, replaced by 0 */
 } wm_filter;
 
 /* Starts at rest on p (no glide from anywhere). channels in 1..WM_MAX_CHANNELS.
@@ -99,7 +100,8 @@ void wm_filter_set(wm_filter* f, const wm_biquad_params* p);
 /* Clears the state of every channel and jumps to the target. */
 void wm_filter_reset(wm_filter* f);
 
-/* Filters n frames of each channel in place. Realtime: safe. */
+/* Filters n frames of each channel in place; NaN and Inf in the input are
+   replaced by 0 and counted in `nonfinite`. Realtime: safe. */
 void wm_filter_process(wm_filter* f, float* const* ch, int n);
 
 #endif

@@ -11,6 +11,7 @@ int wm_gain_init(wm_gain* g, float gain_db, float ramp_ms, float sample_rate)
 {
     if (!(sample_rate > 0.0f) || !(ramp_ms >= 0.0f) || gain_db != gain_db)
         return WM_ERR_ARG;
+    g->nonfinite = 0;
     wm_smooth_init(&g->gain, db_to_gain(wm_clampf(gain_db, WM_GAIN_MIN_DB, WM_GAIN_MAX_DB)),
                    (int)(ramp_ms * 0.001f * sample_rate + 0.5f));
     return WM_OK;
@@ -26,6 +27,8 @@ int wm_gain_set_db(wm_gain* g, float gain_db)
 
 void wm_gain_process(wm_gain* g, float* const* ch, int channels, int n)
 {
+    for (int c = 0; c < channels; c++)
+        g->nonfinite += (unsigned)wm_sanitize(ch[c], n);
     int i = 0;
     /* The ramp is per frame, shared by all channels. */
     for (; i < n && g->gain.remaining > 0; i++) {

@@ -13,7 +13,8 @@
 #define WM_GAIN_MAX_DB 24.0f
 
 typedef struct {
-    wm_smooth gain; /* linear */
+    wm_smooth gain;     /* linear */
+    unsigned nonfinite; /* input samples that were NaN or +-Inf, output as 0 */
 } wm_gain;
 
 /* ramp_ms: length of the glide between two settings (e.g. 10 ms). */
@@ -24,7 +25,8 @@ int wm_gain_init(wm_gain* g, float gain_db, float ramp_ms, float sample_rate);
    for NaN. */
 int wm_gain_set_db(wm_gain* g, float gain_db);
 
-/* Multiplies n frames of each channel in place. */
+/* Multiplies n frames of each channel in place; NaN and Inf become 0 and
+   are counted in `nonfinite`. */
 void wm_gain_process(wm_gain* g, float* const* ch, int channels, int n);
 
 #endif

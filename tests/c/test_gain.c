@@ -63,10 +63,31 @@ static void test_limits_and_errors(void)
     CHECK(x[0] == 0.0f && x[3] == 0.0f);
 }
 
+static void test_hostile_input(void)
+{
+    enum { B = 1000 };
+    static float a[B], b[B];
+    wm_gain g;
+    wm_gain_init(&g, 6.0f, 10.0f, 48000.0f);
+    unsigned expected = 0;
+    double peak = 0.0;
+    for (int done = 0; done < 1000000; done += B) {
+        expected += check_hostile_block(a, B, 1.0f) + check_hostile_block(b, B, 1.0f);
+        wm_gain_set_db(&g, 12.0f * check_noise());
+        float* ch[2] = {a, b};
+        wm_gain_process(&g, ch, 2, B);
+        for (int i = 0; i < B; i++)
+            peak = fmax(peak, fmax(fabs(a[i]), fabs(b[i])));
+    }
+    CHECK(peak <= pow(10.0, 12.0 / 20.0) * 1.0001);
+    CHECK_EQ_INT(g.nonfinite, expected);
+}
+
 int main(void)
 {
     test_ramp_is_linear_and_lands();
     test_new_target_mid_ramp_is_continuous();
     test_limits_and_errors();
+    test_hostile_input();
     return check_finish("test_gain", 0);
 }
