@@ -1,0 +1,338 @@
+/* wm_strip.c -- a channel strip composed of the wamix modules: EQ with cuts,
+   compressor, saturation, width/pan, fader, mute, sends, meters. Written for
+   wamix.
+
+   The strip owns three sets of buffers: the input (filled by its owner and
+   processed in place by the inserts), the pre-fader tap (the stereo output
+   of width/pan) and the output (the tap times fader and mute). Sends read
+   either tap with their own gliding gains, kept as two smoothers per send,
+   one per tap: switching a send between pre and post crossfades the two
+   over the ramp instead of jumping. Grouped parameters (bands, cuts,
+   compressor) are collected as dirty bits and handed over once per commit. */
+#include "wm_strip.h"
+
+#include "wm_ops.h"
+
+#define WM_STRIP_MAX_BLOCK (1 << 20)
+#define WM_STRIP_METER_RMS_MS 300.0f
+#define WM_STRIP_METER_RELEASE_DB_PER_S 12.0f
+#define DIRTY_LOWCUT 8
+#define DIRTY_HIGHCUT 9
+#define DIRTY_COMP 10
+#define DIRTY_ALL 0x7ffu
+
+#define WM_STRIP_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
+static const wm_strip_param_info param_table[WM_STRIP_PARAM_COUNT] = {WM_STRIP_PARAMS(WM_STRIP_PARAM_INFO)};
+#undef WM_STRIP_PARAM_INFO
+
+_Static_assert(WM_STRIP_EQ7_ON == WM_STRIP_EQ0_ON + 7 * WM_STRIP_BAND_STRIDE, "band layout");
+_Static_assert(WM_STRIP_SEND15_DB == WM_STRIP_SEND0_DB + 15 * WM_STRIP_SEND_STRIDE, "send layout");
+
+static const wm_biquad_type band_types[] = {WM_BIQUAD_PEAKING, WM_BIQUAD_LOWSHELF, WM_BIQUAD_HIGHSHELF,
+                                            WM_BIQUAD_NOTCH, WM_BIQUAD_BANDPASS};
+
+const wm_strip_param_info* wm_strip_param_get_info(int id)
+{
+    return id >= 0 && id < WM_STRIP_PARAM_COUNT ? &param_table[id] : NULL;
+}
+
+static int config_ok(const wm_strip_config* cfg)
+{
+    return cfg && cfg->sample_rate >= 8000.0f && cfg->sample_rate <= 384000.0f && cfg->max_block >= 1 &&
+           cfg->max_block <= WM_STRIP_MAX_BLOCK && (cfg->channels == 1 || cfg->channels == 2);
+}
+
+static size_t buffer_bytes(int max_block) { return (size_t)max_block * sizeof(float) + 64; }
+
+size_t wm_strip_memory_size(const wm_strip_config* cfg)
+{
+    return config_ok(cfg) ? (size_t)(cfg->channels + 4) * buffer_bytes(cfg->max_block) : 0;
+}
+
+static int is_on(const wm_strip* s, int id) { return s->params[id] >= 0.5f; }
+
+int wm_strip_muted(const wm_strip* s) { return is_on(s, WM_STRIP_MUTE) || s->solo_muted; }
+
+static void update_send(wm_strip* s, int k)
+{
+    float db = s->params[WM_STRIP_SEND0_DB + k * WM_STRIP_SEND_STRIDE];
+    float g = wm_strip_muted(s) || db <= WM_GAIN_MIN_DB ? 0.0f : wm_db_to_lin(db);
+    int pre = is_on(s, WM_STRIP_SEND0_PRE + k * WM_STRIP_SEND_STRIDE);
+    wm_smooth_set(&s->send_pre[k], pre ? g : 0.0f);
+    wm_smooth_set(&s->send_post[k], pre ? 0.0f : g);
+}
+
+static void update_mute(wm_strip* s)
+{
+    wm_smooth_set(&s->mute.gain, wm_strip_muted(s) ? 0.0f : 1.0f);
+    for (int k = 0; k < WM_STRIP_MAX_SENDS; k++)
+        update_send(s, k);
+}
+
+/* Stepped values are rounded; the cut slopes snap to 12, 24 or 48. */
+static float snap(int id, float v)
+{
+    if (id == WM_STRIP_LOWCUT_SLOPE || id == WM_STRIP_HIGHCUT_SLOPE)
+        return v < 18.0f ? 12.0f : (v < 36.0f ? 24.0f : 48.0f);
+    return roundf(v);
+}
+
+/* Takes a stored value to its module, or marks its group dirty. */
+static void apply(wm_strip* s, int id)
+{
+    float v = s->params[id];
+    if (id >= WM_STRIP_EQ0_ON && id < WM_STRIP_COMP_ON) {
+        s->dirty |= 1u << ((id - WM_STRIP_EQ0_ON) / WM_STRIP_BAND_STRIDE);
+    } else if (id >= WM_STRIP_COMP_ON && id <= WM_STRIP_COMP_MAKEUP_DB) {
+        s->dirty |= 1u << DIRTY_COMP;
+    } else if (id >= WM_STRIP_SEND0_DB) {
+        update_send(s, (id - WM_STRIP_SEND0_DB) / WM_STRIP_SEND_STRIDE);
+    } else {
+        switch (id) {
+        case WM_STRIP_FADER_DB: wm_gain_set_db(&s->fader, v); break;
+        case WM_STRIP_PAN: wm_stereo_set_pan(&s->stereo, v); break;
+        case WM_STRIP_WIDTH: wm_stereo_set_width(&s->stereo, v); break;
+        case WM_STRIP_MUTE: update_mute(s); break;
+        case WM_STRIP_LOWCUT_ON:
+        case WM_STRIP_LOWCUT_FREQ_HZ:
+        case WM_STRIP_LOWCUT_SLOPE: s->dirty |= 1u << DIRTY_LOWCUT; break;
+        case WM_STRIP_HIGHCUT_ON:
+        case WM_STRIP_HIGHCUT_FREQ_HZ:
+        case WM_STRIP_HIGHCUT_SLOPE: s->dirty |= 1u << DIRTY_HIGHCUT; break;
+        case WM_STRIP_SAT_ON:
+            wm_saturate_set_mix(&s->sat, v);
+            s->sat_active |= v != 0.0f;
+            break;
+        case WM_STRIP_SAT_DRIVE_DB: wm_saturate_set_drive_db(&s->sat, v); break;
+        case WM_STRIP_SAT_CURVE: wm_saturate_set_curve(&s->sat, (wm_saturate_curve)(int)v); break;
+        default: break; /* solo and solo_safe are read by the mixer */
+        }
+    }
+}
+
+int wm_strip_set_param(wm_strip* s, int id, float value)
+{
+    const wm_strip_param_info* info = wm_strip_param_get_info(id);
+    if (!info)
+        return WM_ERR_PARAM;
+    float v = value;
+    int err = wm_check_range(&v, info->min, info->max);
+    if (err == WM_ERR_ARG)
+        return err;
+    if (info->stepped) {
+        float r = snap(id, v);
+        if (r != v)
+            err = WM_ERR_RANGE;
+        v = r;
+    }
+    s->params[id] = v;
+    apply(s, id);
+    return err;
+}
+
+float wm_strip_get_param(const wm_strip* s, int id)
+{
+    return id >= 0 && id < WM_STRIP_PARAM_COUNT ? s->params[id] : NAN;
+}
+
+static void commit_cut(wm_strip* s, wm_eq_cut_side side, int first_id)
+{
+    const float* p = s->params + first_id; /* on, freq_hz, slope */
+    wm_eq_cut c = {p[1], (int)p[2], p[0] >= 0.5f};
+    for (int lane = 0; lane < s->cfg.channels; lane++)
+        wm_eq_set_cut(&s->eq, lane, side, &c);
+}
+
+static void commit_compressor(wm_strip* s)
+{
+    const float* p = s->params;
+    wm_compressor_params c = wm_compressor_defaults();
+    int on = is_on(s, WM_STRIP_COMP_ON);
+    c.threshold_db = p[WM_STRIP_COMP_THRESHOLD_DB];
+    c.ratio = on ? p[WM_STRIP_COMP_RATIO] : 1.0f;
+    c.attack_ms = p[WM_STRIP_COMP_ATTACK_MS];
+    c.release_ms = p[WM_STRIP_COMP_RELEASE_MS];
+    c.knee_db = p[WM_STRIP_COMP_KNEE_DB];
+    c.makeup_db = on ? p[WM_STRIP_COMP_MAKEUP_DB] : 0.0f;
+    wm_compressor_set(&s->comp, &c);
+    s->comp_active |= on;
+}
+
+void wm_strip_commit(wm_strip* s)
+{
+    if (!s->dirty)
+        return;
+    for (int k = 0; k < WM_EQ_BANDS; k++) {
+        if (!(s->dirty & (1u << k)))
+            continue;
+        const float* p = s->params + WM_STRIP_EQ0_ON + k * WM_STRIP_BAND_STRIDE; /* on, type, freq, q, gain */
+        wm_eq_band b = {band_types[(int)p[1]], p[2], p[3], p[4], p[0] >= 0.5f};
+        for (int lane = 0; lane < s->cfg.channels; lane++)
+            wm_eq_set_band(&s->eq, lane, k, &b);
+    }
+    if (s->dirty & (1u << DIRTY_LOWCUT))
+        commit_cut(s, WM_EQ_LOW_CUT, WM_STRIP_LOWCUT_ON);
+    if (s->dirty & (1u << DIRTY_HIGHCUT))
+        commit_cut(s, WM_EQ_HIGH_CUT, WM_STRIP_HIGHCUT_ON);
+    if (s->dirty & (1u << DIRTY_COMP))
+        commit_compressor(s);
+    s->dirty = 0;
+}
+
+void wm_strip_set_solo_muted(wm_strip* s, int muted)
+{
+    muted = muted != 0;
+    if (muted == s->solo_muted)
+        return;
+    s->solo_muted = muted;
+    update_mute(s);
+}
+
+int wm_strip_init(wm_strip* s, wm_arena* a, const wm_strip_config* cfg)
+{
+    if (!s || !a || !config_ok(cfg))
+        return WM_ERR_ARG;
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    size_t mark = wm_arena_mark(a);
+    size_t bytes = (size_t)cfg->max_block * sizeof(float);
+    int ok = 1;
+    for (int c = 0; c < 2; c++) {
+        if (c < cfg->channels)
+            ok = ok && (s->in[c] = wm_arena_alloc(a, bytes, 64));
+        ok = ok && (s->pre[c] = wm_arena_alloc(a, bytes, 64));
+        ok = ok && (s->out[c] = wm_arena_alloc(a, bytes, 64));
+    }
+    if (!ok) {
+        wm_arena_rollback(a, mark);
+        return WM_ERR_NOMEM;
+    }
+    float fs = cfg->sample_rate;
+    int ramp = (int)(WM_STRIP_RAMP_MS * 0.001f * fs + 0.5f);
+    wm_compressor_params cp = wm_compressor_defaults();
+    cp.ratio = 1.0f;
+    int err = wm_eq_init(&s->eq, fs, WM_STRIP_EQ_SMOOTH_MS);
+    if (err == WM_OK)
+        err = wm_compressor_init(&s->comp, &cp, cfg->channels, fs);
+    if (err == WM_OK)
+        err = wm_saturate_init(&s->sat, cfg->channels, fs, 1, WM_STRIP_RAMP_MS);
+    if (err == WM_OK)
+        err = wm_stereo_init(&s->stereo, cfg->channels, fs, WM_STRIP_RAMP_MS);
+    if (err == WM_OK)
+        err = wm_gain_init(&s->fader, 0.0f, WM_STRIP_RAMP_MS, fs);
+    if (err == WM_OK)
+        err = wm_gain_init(&s->mute, 0.0f, WM_STRIP_RAMP_MS, fs);
+    for (int c = 0; c < 2 && err == WM_OK; c++)
+        err = wm_meter_init(&s->meter[c], fs, WM_STRIP_METER_RMS_MS, WM_STRIP_METER_RELEASE_DB_PER_S);
+    if (err != WM_OK) {
+        wm_arena_rollback(a, mark);
+        return err;
+    }
+    for (int k = 0; k < WM_STRIP_MAX_SENDS; k++) {
+        wm_smooth_init(&s->send_pre[k], 0.0f, ramp);
+        wm_smooth_init(&s->send_post[k], 0.0f, ramp);
+    }
+    for (int id = 0; id < WM_STRIP_PARAM_COUNT; id++) {
+        s->params[id] = param_table[id].def;
+        apply(s, id);
+    }
+    s->dirty = DIRTY_ALL;
+    wm_strip_commit(s);
+    wm_strip_reset(s);
+    return WM_OK;
+}
+
+float* wm_strip_input(wm_strip* s, int channel)
+{
+    return channel >= 0 && channel < s->cfg.channels ? s->in[channel] : NULL;
+}
+
+const float* wm_strip_pre(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->pre[channel] : NULL; }
+const float* wm_strip_out(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->out[channel] : NULL; }
+
+void wm_strip_process(wm_strip* s, int n)
+{
+    wm_strip_commit(s);
+    n = n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n);
+    int chans = s->cfg.channels;
+    for (int c = 0; c < chans; c++)
+        s->nonfinite += (unsigned)wm_ops_sanitize(s->in[c], n);
+
+    float* lanes[WM_EQ_LANES] = {s->in[0], s->in[1], NULL, NULL};
+    wm_eq_process(&s->eq, (const float* const*)lanes, lanes, n);
+    if (s->comp_active) {
+        wm_compressor_process(&s->comp, (const float* const*)s->in, s->in, NULL, n);
+        s->comp_active = is_on(s, WM_STRIP_COMP_ON) || s->comp.makeup.remaining > 0 ||
+                         s->comp.makeup.value != 0.0f || wm_compressor_gain_reduction_db(&s->comp) >= WM_STRIP_COMP_REST_DB;
+    }
+    if (s->sat_active) {
+        wm_saturate_process(&s->sat, s->in, n);
+        s->sat_active = s->sat.mix.value != 0.0f || s->sat.mix.remaining > 0;
+    }
+    wm_stereo_process(&s->stereo, (const float* const*)s->in, s->pre, n);
+    for (int c = 0; c < 2; c++)
+        memcpy(s->out[c], s->pre[c], (size_t)n * sizeof(float));
+    wm_gain_process(&s->fader, s->out, 2, n);
+    wm_gain_process(&s->mute, s->out, 2, n);
+    for (int c = 0; c < 2; c++)
+        wm_meter_process(&s->meter[c], s->out[c], n);
+}
+
+/* dst += src * g, with g gliding; one gain per frame for both channels. */
+static void add_smoothed(wm_smooth* g, float* const* src, float* const* dst, int n)
+{
+    if (g->value == 0.0f && g->remaining == 0)
+        return;
+    int i = 0;
+    for (; i < n && g->remaining > 0; i++) {
+        float k = wm_smooth_next(g);
+        dst[0][i] += src[0][i] * k;
+        dst[1][i] += src[1][i] * k;
+    }
+    if (i < n && g->value != 0.0f)
+        for (int c = 0; c < 2; c++)
+            wm_ops_sum(src[c] + i, dst[c] + i, g->value, n - i);
+}
+
+void wm_strip_add_send(wm_strip* s, int k, float* const* dst, int n)
+{
+    if (k < 0 || k >= WM_STRIP_MAX_SENDS)
+        return;
+    n = n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n);
+    add_smoothed(&s->send_pre[k], s->pre, dst, n);
+    add_smoothed(&s->send_post[k], s->out, dst, n);
+}
+
+int wm_strip_send_active(const wm_strip* s, int k)
+{
+    const wm_smooth* a = &s->send_pre[k];
+    const wm_smooth* b = &s->send_post[k];
+    return a->value != 0.0f || a->remaining > 0 || b->value != 0.0f || b->remaining > 0;
+}
+
+void wm_strip_get_levels(const wm_strip* s, wm_strip_levels* out)
+{
+    for (int c = 0; c < 2; c++) {
+        out->peak_db[c] = wm_meter_peak_db(&s->meter[c]);
+        out->rms_db[c] = wm_meter_rms_db(&s->meter[c]);
+    }
+    out->comp_gr_db = s->comp_active ? wm_compressor_gain_reduction_db(&s->comp) : 0.0f;
+}
+
+void wm_strip_reset(wm_strip* s)
+{
+    wm_eq_reset(&s->eq);
+    wm_compressor_reset(&s->comp);
+    wm_saturate_reset(&s->sat);
+    wm_stereo_reset(&s->stereo);
+    wm_smooth_snap(&s->fader.gain);
+    wm_smooth_snap(&s->mute.gain);
+    for (int k = 0; k < WM_STRIP_MAX_SENDS; k++) {
+        wm_smooth_snap(&s->send_pre[k]);
+        wm_smooth_snap(&s->send_post[k]);
+    }
+    for (int c = 0; c < 2; c++)
+        wm_meter_reset(&s->meter[c]);
+    s->comp_active = is_on(s, WM_STRIP_COMP_ON);
+    s->sat_active = is_on(s, WM_STRIP_SAT_ON);
+}
