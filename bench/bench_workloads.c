@@ -17,6 +17,7 @@
 #include "wm_limiter.h"
 #include "wm_loudness.h"
 #include "wm_meter.h"
+#include "wm_mixer.h"
 #include "wm_ops.h"
 #include "wm_resample.h"
 #include "wm_saturate.h"
@@ -308,6 +309,65 @@ static void convolver_run(bench_ctx* ctx)
     wm_convolver_process(&convolver, (const float* const*)ctx->out, ctx->out, ctx->block);
 }
 
+/* The mixer with 32 stereo tracks on the reference chain (low cut 80 Hz,
+   four peaking bands, compressor -24 dB 4:1 5/100 ms 6 dB knee, pan spread,
+   fader 1/sqrt(N)) into a master limiter at -1 dB. Each block the tracks
+   take their input from the host buffers, as a live feed would. Throughput
+   counts the stereo output. */
+#define MIXER_TRACKS 32
+static wm_mixer* mixer;
+
+static int set_track(wm_strip* t, int track)
+{
+    static const float band[4][3] = {{200.0f, 1.0f, -3.0f}, {1000.0f, 0.7f, 2.0f}, {3000.0f, 2.0f, -2.0f},
+                                     {8000.0f, 0.7f, 4.0f}};
+    const struct { int id; float value; } settings[] = {
+        {WM_STRIP_LOWCUT_ON, 1.0f}, {WM_STRIP_LOWCUT_FREQ_HZ, 80.0f}, {WM_STRIP_COMP_ON, 1.0f},
+        {WM_STRIP_COMP_THRESHOLD_DB, -24.0f}, {WM_STRIP_COMP_RATIO, 4.0f}, {WM_STRIP_COMP_ATTACK_MS, 5.0f},
+        {WM_STRIP_COMP_RELEASE_MS, 100.0f}, {WM_STRIP_COMP_KNEE_DB, 6.0f},
+        {WM_STRIP_PAN, -1.0f + 2.0f * (float)track / (MIXER_TRACKS - 1)},
+        {WM_STRIP_FADER_DB, -10.0f * log10f((float)MIXER_TRACKS)},
+    };
+    int failed = 0; /* every value here is in range: any error is a bug */
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        failed |= wm_strip_set_param(t, settings[i].id, settings[i].value) != WM_OK;
+    for (int b = 0; b < 4; b++) {
+        int base = b * WM_STRIP_BAND_STRIDE;
+        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_ON + base, 1.0f) != WM_OK;
+        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_FREQ_HZ + base, band[b][0]) != WM_OK;
+        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_Q + base, band[b][1]) != WM_OK;
+        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_GAIN_DB + base, band[b][2]) != WM_OK;
+    }
+    return failed ? WM_ERR_ARG : WM_OK;
+}
+
+static int mixer_setup(bench_ctx* ctx)
+{
+    wm_mixer_config cfg = {ctx->sample_rate, ctx->block, MIXER_TRACKS, 0, 1, NULL, {0}};
+    for (int t = 0; t < MIXER_TRACKS; t++)
+        cfg.track_channels[t] = 2;
+    int err;
+    mixer = wm_mixer_create(&ctx->arena, &cfg, &err);
+    if (!mixer)
+        return err;
+    for (int t = 0; t < MIXER_TRACKS && err == WM_OK; t++)
+        err = set_track(wm_mixer_track(mixer, t), t);
+    if (err == WM_OK)
+        err = wm_mixer_set_param(mixer, WM_MIXER_LIMITER_ON, 1.0f);
+    return err;
+}
+
+static void mixer_run(bench_ctx* ctx)
+{
+    for (int t = 0; t < MIXER_TRACKS; t++)
+        for (int c = 0; c < 2; c++)
+            memcpy(wm_mixer_track_input(mixer, t, c), ctx->in[(t + c) % BENCH_CHANNELS],
+                   (size_t)ctx->block * sizeof(float));
+    wm_mixer_process(mixer, ctx->block);
+    for (int c = 0; c < 2; c++)
+        memcpy(ctx->out[c], wm_mixer_output(mixer, c), (size_t)ctx->block * sizeof(float));
+}
+
 /* Block operations: stateless, so they need no setup. */
 static int no_setup(bench_ctx* ctx)
 {
@@ -340,6 +400,7 @@ const bench_module bench_modules[] = {
     {"loudness R128 + true peak (stereo)", 2, loudness_setup, loudness_run},
     {"analyzer 2048, 60 Hz (stereo)", 2, analyzer_setup, analyzer_run},
     {"engine strip (stereo)", 2, engine_setup, engine_run},
+    {"mixer, 32 stereo tracks (stereo out)", 2, mixer_setup, mixer_run},
     {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
     {"limiter (stereo)", 2, limiter_sample_setup, limiter_run},
     {"limiter, true peak (stereo)", 2, limiter_truepeak_setup, limiter_run},
