@@ -8,6 +8,7 @@
 #include <emscripten/emscripten.h>
 
 #include "wm_engine.h"
+#include "wm_session.h"
 
 #define WM_EXPORT EMSCRIPTEN_KEEPALIVE
 #define WM_MAX_ENGINES 8
@@ -19,6 +20,9 @@ static wm_arena arena;
 static int arena_ready;
 static wm_engine* engines[WM_MAX_ENGINES];
 static size_t engine_ends[WM_MAX_ENGINES]; /* arena fill level after each */
+#define WM_MAX_SESSIONS 4
+static wm_session* sessions[WM_MAX_SESSIONS];
+static size_t session_ends[WM_MAX_SESSIONS];
 
 static wm_arena* the_arena(void)
 {
@@ -63,19 +67,28 @@ WM_EXPORT int wamix_engine_create(float sample_rate, int channels, int max_block
     return slot + 1;
 }
 
-/* The arena is a stack: destroying an engine returns its memory once every
-   engine created after it is gone too. */
-WM_EXPORT int wamix_engine_destroy(int handle)
+/* The arena is a stack: destroying an engine or a session returns its
+   memory once every engine and session created after it is gone too. */
+static void release_unused_arena(void)
 {
-    if (!engine_of(handle))
-        return WM_ERR_HANDLE;
-    engines[handle - 1] = NULL;
     size_t top = 0;
     for (int i = 0; i < WM_MAX_ENGINES; i++) {
         if (engines[i] && engine_ends[i] > top)
             top = engine_ends[i];
     }
+    for (int i = 0; i < WM_MAX_SESSIONS; i++) {
+        if (sessions[i] && session_ends[i] > top)
+            top = session_ends[i];
+    }
     wm_arena_rollback(the_arena(), top);
+}
+
+WM_EXPORT int wamix_engine_destroy(int handle)
+{
+    if (!engine_of(handle))
+        return WM_ERR_HANDLE;
+    engines[handle - 1] = NULL;
+    release_unused_arena();
     return WM_OK;
 }
 
@@ -177,4 +190,152 @@ WM_EXPORT float wamix_param_default(int id)
 {
     const wm_param_info* p = wm_param_get_info(id);
     return p ? p->def : 0.0f;
+}
+
+/* ---- Sessions (dsp/wm_session.h): a mixer, its pool and the command
+   protocol. Handles 1..WM_MAX_SESSIONS in a table of their own. Sessions
+   share the arena stack with engines: destroying a session returns its
+   memory once every engine and session created after it is gone. */
+
+static wm_session* session_of(int handle)
+{
+    return handle >= 1 && handle <= WM_MAX_SESSIONS ? sessions[handle - 1] : NULL;
+}
+
+/* track_channels: the address of track_count bytes (1 or 2 each) in linear
+   memory, or 0 for every track `channels`. Returns 0 when it is not
+   inside the memory. */
+static int session_config(wm_session_config* c, float sample_rate, int max_block, int track_count,
+                          const unsigned char* track_channels, int channels, int bus_count, int clips_per_track,
+                          int pool_pages, int pool_page_floats, int command_ring_bytes, int reply_ring_bytes)
+{
+    memset(c, 0, sizeof *c);
+    if (track_count < 1 || track_count > WM_MIXER_MAX_TRACKS)
+        return 0;
+    c->mixer.sample_rate = sample_rate;
+    c->mixer.max_block = max_block;
+    c->mixer.track_count = track_count;
+    c->mixer.bus_count = bus_count;
+    c->mixer.clips_per_track = clips_per_track;
+    size_t mem_end = (size_t)__builtin_wasm_memory_size(0) * 65536u;
+    if (track_channels && ((size_t)track_channels >= mem_end || mem_end - (size_t)track_channels < (size_t)track_count))
+        return 0;
+    for (int t = 0; t < track_count; t++)
+        c->mixer.track_channels[t] = (unsigned char)(track_channels ? track_channels[t] : channels);
+    c->pool_pages = pool_pages;
+    c->pool_page_floats = pool_page_floats;
+    c->command_ring_bytes = command_ring_bytes;
+    c->reply_ring_bytes = reply_ring_bytes;
+    return 1;
+}
+
+/* Arena bytes a session with this config takes; 0 for a bad config. */
+WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int track_count,
+                                           const unsigned char* track_channels, int channels, int bus_count,
+                                           int clips_per_track, int pool_pages, int pool_page_floats,
+                                           int command_ring_bytes, int reply_ring_bytes)
+{
+    wm_session_config c;
+    if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
+                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes))
+        return 0;
+    return wm_session_memory_size(&c);
+}
+
+/* Returns a handle >= 1, or a negative WM_ERR_* code. Span byte offsets in
+   POOL_ALLOC replies are linear-memory addresses. */
+WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_count,
+                                   const unsigned char* track_channels, int channels, int bus_count,
+                                   int clips_per_track, int pool_pages, int pool_page_floats,
+                                   int command_ring_bytes, int reply_ring_bytes)
+{
+    wm_session_config c;
+    if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
+                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes))
+        return WM_ERR_ARG;
+    int slot = 0;
+    while (slot < WM_MAX_SESSIONS && sessions[slot])
+        slot++;
+    if (slot == WM_MAX_SESSIONS)
+        return WM_ERR_LIMIT;
+    int err;
+    sessions[slot] = wm_session_create(the_arena(), &c, NULL, &err);
+    if (!sessions[slot])
+        return err;
+    session_ends[slot] = wm_arena_mark(the_arena());
+    return slot + 1;
+}
+
+WM_EXPORT int wamix_session_destroy(int handle)
+{
+    if (!session_of(handle))
+        return WM_ERR_HANDLE;
+    sessions[handle - 1] = NULL;
+    release_unused_arena();
+    return WM_OK;
+}
+
+/* Byte offsets of the command ring's and the reply ring's headers (js/ring.js
+   attaches to them), and of the status block (WM_SESSION_STATUS_WORDS
+   uint32, layout in dsp/wm_session.h); 0 for a bad handle. */
+WM_EXPORT void* wamix_session_command_ring(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_command_ring(s) : NULL;
+}
+
+WM_EXPORT void* wamix_session_reply_ring(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_reply_ring(s) : NULL;
+}
+
+WM_EXPORT const uint32_t* wamix_session_status(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_status(s) : NULL;
+}
+
+/* The master output, channel 0 or 1: max_block floats. */
+WM_EXPORT const float* wamix_session_output(int handle, int channel)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_mixer_output(wm_session_mixer(s), channel) : NULL;
+}
+
+/* A track's external input for the next block (marks it filled). */
+WM_EXPORT float* wamix_session_track_input(int handle, int track, int channel)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_mixer_track_input(wm_session_mixer(s), track, channel) : NULL;
+}
+
+/* Applies pending commands (bounded), renders n frames: the number of
+   commands taken, or WM_ERR_HANDLE / WM_ERR_ARG. */
+WM_EXPORT int wamix_session_process(int handle, int frames)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_process(s, frames) : WM_ERR_HANDLE;
+}
+
+/* Refreshes the level region in the arena and returns its address: per
+   strip (tracks, buses, master) peak L, peak R, RMS L, RMS R in dB, then
+   master momentary, short-term, integrated LUFS and limiter gain
+   reduction. wamix_session_level_count gives its floats. */
+WM_EXPORT const float* wamix_session_levels(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_update_levels(s) : NULL;
+}
+
+WM_EXPORT int wamix_session_level_count(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_level_count(s) : WM_ERR_HANDLE;
+}
+
+WM_EXPORT int wamix_session_latency(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_mixer_latency(wm_session_mixer(s)) : WM_ERR_HANDLE;
 }

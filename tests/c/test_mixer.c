@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "alloc_count.h"
 #include "check.h"
 #include "wm_mixer.h"
 #include "wm_ops.h"
@@ -13,14 +14,6 @@
 enum { FS = 48000, BLOCK = 128 };
 static const double PI = 3.14159265358979323846;
 
-/* Counts heap allocations while `counting` is set (glibc's entry points). */
-extern void* __libc_malloc(size_t);
-extern void* __libc_calloc(size_t, size_t);
-extern void* __libc_realloc(void*, size_t);
-static int counting, allocations;
-void* malloc(size_t n) { allocations += counting; return __libc_malloc(n); }
-void* calloc(size_t a, size_t b) { allocations += counting; return __libc_calloc(a, b); }
-void* realloc(void* p, size_t n) { allocations += counting; return __libc_realloc(p, n); }
 
 static wm_mixer_config config(int tracks, int buses, int channels)
 {

@@ -1,0 +1,178 @@
+/* wm_session.h -- one mixer, its sample pool and the command protocol the
+   page drives it with: a command ring the page writes, a reply ring the
+   page reads, a status block and a level region the page reads.
+
+   Everything is placed in one arena at creation (wm_session_memory_size);
+   nothing is allocated afterwards.
+
+   COMMANDS. A command is one record of the command ring (wm_ring, kind
+   records): an array of little-endian 32-bit words, word 0 the opcode.
+   Floats travel as their IEEE-754 bits, frames (int64) as two words lo, hi,
+   handles and ids as int32; a frame must be in [0, 2^53) (else WM_ERR_ARG).
+   A record must be exactly the length its opcode
+   says (in words; a length that is not a multiple of 4 bytes, an unknown
+   opcode or a wrong length is rejected with WM_ERR_ARG).
+
+     op  name             words
+      1  SET_STRIP_PARAM  [1, strip, param_id, value]
+                          strip: tracks 0..T-1, buses T..T+B-1, master T+B
+      2  SET_MIXER_PARAM  [2, param_id, value]
+      3  TRANSPORT        [3, action]       0 play, 1 pause, 2 stop
+      4  SEEK             [4, frame_lo, frame_hi]
+      5  LOOP             [5, start_lo, start_hi, end_lo, end_hi, on(0|1)]
+      6  CLIP_ADD         [6, request_id, track, sample_handle, start_lo,
+                           start_hi, offset, length, gain_db, fade_in, fade_out]
+                          reply [request_id, clip_id or negative WM_ERR_*]
+      7  CLIP_REMOVE      [7, track, clip_id]
+      8  POOL_ALLOC       [8, request_id, frames, channels, rate_hz]
+                          reply [request_id, handle or negative WM_ERR_*,
+                                 span_count, then per span: byte_offset,
+                                 first_frame, frames]
+                          (span_count 0 on error; byte_offset: see below)
+      9  POOL_COMMIT      [9, handle, frames_loaded]
+     10  POOL_COMPLETE    [10, handle, frames_total]
+     11  POOL_FREE        [11, handle]
+
+   Every word is validated before use (indices against the counts, handles
+   by the pool's generations, clip ids by the clip list, values by the
+   modules' setters). A rejected command changes nothing, is counted, and
+   sets last_error and last_rejected_opcode in the status block; the next
+   record is read as usual. A parameter value that had to be clamped
+   (WM_ERR_RANGE) is applied and counted as applied and as clamped. A
+   CLIP_ADD or POOL_ALLOC that fails is rejected and still replied to, with
+   the error. CLIP_ADD also needs a live sample handle and
+   offset + length <= the sample's frames.
+
+   Span addresses. byte_offset is (address of the span's first float) -
+   address_base, where address_base is given to wm_session_create: NULL in
+   WASM, where the word is then the address in linear memory; natively the
+   start of a block that holds the arena (a span that does not fit 32 bits
+   makes the POOL_ALLOC fail with WM_ERR_RANGE). A POOL_ALLOC whose span list
+   does not fit the reply ring's largest record (3 + 3 * spans words) is
+   freed again and answered WM_ERR_LIMIT: size the reply ring to at least
+   4 * (4 + 3 * pool_pages) bytes to rule that out.
+
+   REPLIES are records of the reply ring, pushed by wm_session_process; when
+   the reply ring is full the reply is dropped and counted (never waits).
+
+   BOUND. wm_session_process applies at most max_commands_per_block records
+   per call (rejected ones included); the rest wait for the next block.
+
+   STATUS. WM_SESSION_STATUS_WORDS uint32 words (offsets WM_SESSION_ST_*),
+   rewritten after every block. Word 0 is a sequence number, odd while the
+   block is being rewritten: a reader on another thread reads it, the
+   words, and it again, and retries when it was odd or changed.
+
+   LEVELS. wm_session_update_levels writes, for strip i (the numbering of
+   SET_STRIP_PARAM), floats [4i, 4i + 4) = peak L, peak R, RMS L, RMS R in dB
+   (WM_SILENCE_DB for silence) into a region in the arena
+   (wm_session_levels), then master extras (WM_SESSION_LV_*). It is not
+   done per block (a few log10f per strip): the audio thread calls it when
+   the page wants levels.
+
+   Thread: the audio thread for everything but memory_size; the page is
+   the producer of the command ring and the consumer of the reply ring. */
+#ifndef WM_SESSION_H
+#define WM_SESSION_H
+
+#include "wm_mixer.h"
+#include "wm_pool.h"
+#include "wm_ring.h"
+
+enum {
+    WM_SESSION_OP_SET_STRIP_PARAM = 1,
+    WM_SESSION_OP_SET_MIXER_PARAM = 2,
+    WM_SESSION_OP_TRANSPORT = 3,
+    WM_SESSION_OP_SEEK = 4,
+    WM_SESSION_OP_LOOP = 5,
+    WM_SESSION_OP_CLIP_ADD = 6,
+    WM_SESSION_OP_CLIP_REMOVE = 7,
+    WM_SESSION_OP_POOL_ALLOC = 8,
+    WM_SESSION_OP_POOL_COMMIT = 9,
+    WM_SESSION_OP_POOL_COMPLETE = 10,
+    WM_SESSION_OP_POOL_FREE = 11,
+    WM_SESSION_OP_COUNT = 12
+};
+
+/* Status block word offsets. */
+enum {
+    WM_SESSION_ST_SEQ = 0,          /* odd while being rewritten */
+    WM_SESSION_ST_POSITION_LO = 1,  /* transport position, int64 */
+    WM_SESSION_ST_POSITION_HI = 2,
+    WM_SESSION_ST_STATE = 3,        /* 0 stopped, 1 playing, 2 paused */
+    WM_SESSION_ST_APPLIED = 4,      /* commands applied since creation */
+    WM_SESSION_ST_REJECTED = 5,     /* commands rejected since creation */
+    WM_SESSION_ST_LAST_ERROR = 6,   /* int32: WM_ERR_* of the last rejection */
+    WM_SESSION_ST_LAST_REJECTED_OP = 7, /* word 0 of the last rejected record (0 if shorter) */
+    WM_SESSION_ST_REPLIES_DROPPED = 8,
+    WM_SESSION_ST_CLAMPED = 9,      /* applied with a clamped value */
+    WM_SESSION_ST_BLOCKS = 10,      /* wm_session_process calls */
+    WM_SESSION_ST_LATENCY = 11,     /* output latency in frames */
+    WM_SESSION_ST_RING_STATUS = 12, /* command ring WM_RING_BAD_* bits */
+    WM_SESSION_ST_PENDING_WORDS = 13, /* command words left for the next block */
+    WM_SESSION_ST_LOOP_ON = 14,
+    WM_SESSION_STATUS_WORDS = 16
+};
+
+/* Level region: 4 floats per strip, then these (index from 4 * strips). */
+enum {
+    WM_SESSION_LV_MASTER_MOMENTARY = 0,
+    WM_SESSION_LV_MASTER_SHORT_TERM,
+    WM_SESSION_LV_MASTER_INTEGRATED,
+    WM_SESSION_LV_LIMITER_GR,
+    WM_SESSION_LV_EXTRA_COUNT
+};
+
+#define WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK 256
+#define WM_SESSION_MAX_COMMANDS_PER_BLOCK 65536
+
+typedef struct {
+    wm_mixer_config mixer;   /* its pool field is ignored: the session's pool is used */
+    int pool_pages;          /* >= 1 */
+    int pool_page_floats;    /* 0: WM_POOL_PAGE_FLOATS */
+    int pool_max_slots;      /* 0: 256 */
+    int command_ring_bytes;  /* data bytes, a power of two, 64 .. 2^26 */
+    int reply_ring_bytes;    /* the same */
+    int max_commands_per_block; /* 0: WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK */
+} wm_session_config;
+
+typedef struct wm_session wm_session;
+
+/* Arena bytes wm_session_create needs (an upper bound, alignment included);
+   0 for a bad config. Realtime: safe. Thread: any. */
+size_t wm_session_memory_size(const wm_session_config* cfg);
+
+/* wm_session_create -- places pool, mixer, rings, status and level region
+   in the arena. address_base: see "Span addresses" above. Returns the
+   session, or NULL with *err WM_ERR_ARG (bad config) or WM_ERR_NOMEM (the
+   arena rolled back). Realtime: no (zeroes the pool). Thread: any, before use. */
+wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const void* address_base,
+                              int* err);
+
+/* wm_session_process -- apply up to max_commands_per_block pending
+   commands, render n frames (wm_mixer_process), rewrite the status block.
+   Returns the number of records taken from the command ring, or WM_ERR_ARG
+   (n outside 0..max_block: nothing done). Realtime: safe (no allocation,
+   no locks; pool frees are O(pages)). Thread: the audio thread. */
+int wm_session_process(wm_session* s, int n);
+
+/* The shared blocks, for the page: the command ring and the reply ring
+   (the start of each ring's header), the status block
+   (WM_SESSION_STATUS_WORDS words). Realtime: safe. Thread: any. */
+void* wm_session_command_ring(wm_session* s);
+void* wm_session_reply_ring(wm_session* s);
+const uint32_t* wm_session_status(const wm_session* s);
+
+/* wm_session_update_levels -- refresh the level region (layout above) and
+   return it; wm_session_level_count gives its floats (4 * strips +
+   WM_SESSION_LV_EXTRA_COUNT). Realtime: safe (O(strips) log10f).
+   Thread: the audio thread. */
+const float* wm_session_update_levels(wm_session* s);
+int wm_session_level_count(const wm_session* s);
+
+/* The parts, for the audio thread and for tests. */
+wm_mixer* wm_session_mixer(wm_session* s);
+wm_pool* wm_session_pool(wm_session* s);
+int wm_session_strip_count(const wm_session* s); /* T + B + 1 */
+
+#endif

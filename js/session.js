@@ -1,0 +1,131 @@
+/**
+ * A mixing session on the WASM module: the mixer, the sample pool, and the
+ * command and reply rings the page drives them through (js/commands.js).
+ * This file wraps the session's exports for any thread that owns the
+ * module instance: the worklet, or Node for offline rendering.
+ * @module
+ */
+import { SharedRing } from './ring.js';
+import { CommandWriter, ReplyReader, TRANSPORT } from './commands.js';
+import { WamixError, readCString } from './wamix-core.js';
+
+const POOL_PAGE_BYTES = 16384; // the pool's default page: 4096 floats
+const COMMAND_RING_BYTES = 65536;
+/** Words of the status block (dsp/wm_session.h). */
+const STATUS = Object.freeze({ WORDS: 16, APPLIED: 4, REJECTED: 5 });
+
+const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
+
+function check(exports, code) {
+  if (code < 0) throw new WamixError(code, readCString(exports, exports.wamix_strerror(code)));
+  return code;
+}
+
+export class Session {
+  /**
+   * @param {WebAssembly.Exports & {memory: WebAssembly.Memory}} exports from instantiate()
+   * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2, buses?: number,
+   *          clipsPerTrack?: number, poolBytes?: number}} config  tracks: how many, all with `channels`
+   */
+  constructor(exports, { sampleRate, maxBlock = 128, tracks, channels = 2, buses = 0, clipsPerTrack = 64,
+    poolBytes = 16 << 20 }) {
+    this.exports = exports;
+    this.sampleRate = sampleRate;
+    this.maxBlock = maxBlock;
+    const pages = Math.ceil(poolBytes / POOL_PAGE_BYTES);
+    // The reply to a pool allocation lists one span per page at worst.
+    const replyBytes = nextPowerOfTwo(Math.max(16384, 4 * (4 + 3 * pages)));
+    this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks, 0, channels, buses,
+      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes));
+    const buffer = exports.memory.buffer;
+    this.commands = new CommandWriter(new SharedRing(buffer, exports.wamix_session_command_ring(this.handle)));
+    this.replies = new ReplyReader(new SharedRing(buffer, exports.wamix_session_reply_ring(this.handle)));
+    this.outputs = [0, 1].map((c) => new Float32Array(buffer, exports.wamix_session_output(this.handle, c), maxBlock));
+    this.status = new Uint32Array(buffer, exports.wamix_session_status(this.handle), STATUS.WORDS);
+    this.trackCount = tracks;
+    this.busCount = buses;
+  }
+
+  /** Commands rejected so far (bad opcode, length, index, handle or value). */
+  get rejected() {
+    return Atomics.load(this.status, STATUS.REJECTED);
+  }
+
+  /** Commands applied so far. */
+  get applied() {
+    return Atomics.load(this.status, STATUS.APPLIED);
+  }
+
+  /** Strip index of a track, a bus or the master, as commands address them. */
+  strip(kind, index = 0) {
+    return kind === 'track' ? index : kind === 'bus' ? this.trackCount + index : this.trackCount + this.busCount;
+  }
+
+  /** Applies pending commands and renders n frames (n may be 0). */
+  process(n) {
+    check(this.exports, this.exports.wamix_session_process(this.handle, n));
+  }
+
+  /** Waits (offline: by processing 0 frames) for the reply to `request`. */
+  reply(request) {
+    for (let tries = 0; tries < 4; tries++) {
+      this.process(0);
+      for (let r = this.replies.next(); r; r = this.replies.next()) {
+        if (r.request === request) return r;
+      }
+    }
+    throw new Error(`wamix: no reply to request ${request}`);
+  }
+
+  /**
+   * Loads interleaved float32 PCM into the pool; returns its handle. Writes
+   * straight into linear memory through the spans the pool names.
+   * @param {Float32Array} interleaved
+   * @param {number} channels
+   */
+  loadSample(interleaved, channels) {
+    const frames = interleaved.length / channels;
+    const { result, payload } = this.reply(this.commands.poolAlloc(frames, channels, this.sampleRate));
+    check(this.exports, result);
+    const memory = new Float32Array(this.exports.memory.buffer);
+    for (let s = 0; s < payload[0]; s++) {
+      const [offset, first, count] = payload.subarray(1 + 3 * s, 4 + 3 * s);
+      memory.set(interleaved.subarray(first * channels, (first + count) * channels), offset / 4);
+    }
+    this.commands.poolCommit(result, frames);
+    this.commands.poolComplete(result, frames);
+    return result;
+  }
+
+  /** Adds a clip; returns its id. */
+  addClip(track, sample, clip) {
+    const { result } = this.reply(this.commands.addClip(track, sample, clip));
+    return check(this.exports, result);
+  }
+
+  play() {
+    this.commands.transport(TRANSPORT.PLAY);
+  }
+
+  /** Renders `frames` frames of the master (stereo) into new arrays. */
+  render(frames) {
+    const out = [new Float32Array(frames), new Float32Array(frames)];
+    for (let at = 0; at < frames; at += this.maxBlock) {
+      const n = Math.min(this.maxBlock, frames - at);
+      this.process(n);
+      out[0].set(this.outputs[0].subarray(0, n), at);
+      out[1].set(this.outputs[1].subarray(0, n), at);
+    }
+    return out;
+  }
+
+  /** The mixer's output latency in frames (the master limiter's lookahead). */
+  get latency() {
+    return this.exports.wamix_session_latency(this.handle);
+  }
+
+  dispose() {
+    if (this.handle > 0) this.exports.wamix_session_destroy(this.handle);
+    this.handle = 0;
+  }
+}
