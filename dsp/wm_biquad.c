@@ -8,6 +8,7 @@
    TDF-II keeps two state words per channel and behaves well in float when
    coefficients change under it, which is why it is the kernel here. */
 #include "wm_biquad.h"
+#include "wm_ops.h"
 
 #define WM_PI 3.14159265358979323846
 
@@ -233,7 +234,7 @@ void wm_filter_process(wm_filter* f, float* const* ch, int n)
         if (len > n - i)
             len = n - i;
         for (int c = 0; c < f->channels; c++)
-            f->nonfinite += (unsigned)wm_sanitize(ch[c] + i, len);
+            f->nonfinite += (unsigned)wm_ops_sanitize(ch[c] + i, len);
         if (f->ramping) {
             wm_biquad_coefs c0 = f->coefs;
             for (int c = 0; c < f->channels; c++) {

@@ -1,4 +1,4 @@
-/* wm_common.c -- error strings and input sanitising. */
+/* wm_common.c -- error strings. */
 #include "wm_common.h"
 
 const char* wm_strerror(int err)
@@ -14,16 +14,4 @@ const char* wm_strerror(int err)
     case WM_ERR_FULL: return "the sample pool has no room for this sample";
     default: return "unknown error code";
     }
-}
-
-int wm_sanitize(float* x, int n)
-{
-    int replaced = 0;
-    for (int i = 0; i < n; i++) {
-        if (!wm_is_finite(x[i])) {
-            x[i] = 0.0f;
-            replaced++;
-        }
-    }
-    return replaced;
 }

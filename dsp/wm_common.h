@@ -65,8 +65,27 @@ static inline int wm_check_range(float* value, float lo, float hi)
     return err;
 }
 
-/* Replaces NaN and +-Inf by 0 in place; returns how many were replaced. */
-int wm_sanitize(float* x, int n);
+/* One row of a parameter table (the engine's, a strip's, the mixer's):
+   the tables are X-macros, mirrored by js/params.js and checked by tests. */
+typedef struct {
+    const char* name;
+    float min, max, def;
+    const char* unit;
+    int stepped; /* whole numbers only (types, switches, counts) */
+} wm_param_info;
+
+/* wm_check_range for a table's parameter, rounding stepped ones: NaN is
+   WM_ERR_ARG (*value untouched); a value clamped or rounded is applied and
+   reported as WM_ERR_RANGE. */
+static inline int wm_param_check(const wm_param_info* info, float* value)
+{
+    int err = wm_check_range(value, info->min, info->max);
+    if (err != WM_ERR_ARG && info->stepped && roundf(*value) != *value) {
+        *value = roundf(*value);
+        err = WM_ERR_RANGE;
+    }
+    return err;
+}
 
 /* Filter state below this magnitude is flushed to zero at block ends, so
    decaying tails never reach the denormal range (WASM has no FTZ mode). */

@@ -1,4 +1,4 @@
-/* wm_engine.c -- the foundation engine: sanitise -> filter -> gain -> meter. */
+/* wm_engine.c -- the foundation engine: filter (which sanitises the input) -> gain -> meters -> analyzer. */
 #include "wm_engine.h"
 
 #define WM_ENGINE_MAX_BLOCK (1 << 20) /* offline renders may use large blocks */
@@ -21,11 +21,10 @@ struct wm_engine {
     wm_meter meter[WM_MAX_CHANNELS];
     wm_analyzer analyzer;
     float* analysis; /* spectrum (dB) then waveform, from the last analyze */
-    unsigned nonfinite;
     unsigned param_errors;
 };
 
-#define WM_PARAM_INFO(id, name, lo, hi, def, unit) {name, lo, hi, def, unit},
+#define WM_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
 static const wm_param_info param_table[WM_PARAM_COUNT] = {WM_ENGINE_PARAMS(WM_PARAM_INFO)};
 #undef WM_PARAM_INFO
 
@@ -164,14 +163,10 @@ int wm_engine_set_param(wm_engine* e, int id, float value)
        wm_engine_apply_params neither undoes this call nor retries a value
        that was rejected. */
     float v = value;
-    int err = wm_check_range(&v, info->min, info->max);
+    int err = wm_param_check(info, &v);
     if (err == WM_ERR_ARG) {
         e->param_block[id] = e->params[id];
         return err;
-    }
-    if (id == WM_PARAM_FILTER_TYPE && v != floorf(v)) {
-        v = floorf(v);
-        err = WM_ERR_RANGE;
     }
     if (id >= WM_PARAM_ANALYZER_FFT_SIZE) {
         int a_err = set_analyzer_param(e, id, v);
@@ -214,7 +209,7 @@ static void update_meter_block(wm_engine* e)
     m[WM_METER_PEAK_DB_R] = wm_meter_peak_db(&e->meter[last]);
     m[WM_METER_RMS_DB_L] = wm_meter_rms_db(&e->meter[0]);
     m[WM_METER_RMS_DB_R] = wm_meter_rms_db(&e->meter[last]);
-    m[WM_METER_NONFINITE] = (float)e->nonfinite;
+    m[WM_METER_NONFINITE] = (float)e->filter.nonfinite;
     m[WM_METER_PARAM_ERRORS] = (float)e->param_errors;
 }
 
@@ -224,11 +219,9 @@ void wm_engine_process(wm_engine* e, int n)
         n = e->max_block;
     if (n < 0)
         n = 0;
-    for (int c = 0; c < e->channels; c++) {
+    for (int c = 0; c < e->channels; c++)
         memcpy(e->out[c], e->in[c], (size_t)n * sizeof(float));
-        e->nonfinite += (unsigned)wm_sanitize(e->out[c], n);
-    }
-    wm_filter_process(&e->filter, e->out, n);
+    wm_filter_process(&e->filter, e->out, n); /* first in the chain: it sanitises and counts */
     wm_gain_process(&e->gain, e->out, e->channels, n);
     for (int c = 0; c < e->channels; c++)
         wm_meter_process(&e->meter[c], e->out[c], n);

@@ -19,28 +19,22 @@
 #include "wm_gain.h"
 #include "wm_meter.h"
 
-/* The parameter table: id, name, min, max, default, unit. The JS side
-   mirrors it in js/params.js; a test checks the two agree. */
+/* The parameter table: id, name, min, max, default, unit, stepped. The JS
+   side mirrors it in js/params.js; a test checks the two agree. */
 #define WM_ENGINE_PARAMS(X)                                              \
-    X(WM_PARAM_GAIN_DB, "gain_db", -96.0f, 24.0f, 0.0f, "dB")           \
-    X(WM_PARAM_FILTER_TYPE, "filter_type", 0.0f, 7.0f, 5.0f, "")        \
-    X(WM_PARAM_FILTER_FREQ_HZ, "filter_freq_hz", 20.0f, 20000.0f, 1000.0f, "Hz") \
-    X(WM_PARAM_FILTER_Q, "filter_q", 0.1f, 24.0f, 0.7071f, "")          \
-    X(WM_PARAM_FILTER_GAIN_DB, "filter_gain_db", -24.0f, 24.0f, 0.0f, "dB")   \
-    X(WM_PARAM_ANALYZER_FFT_SIZE, "analyzer_fft_size", 32.0f, 32768.0f, 2048.0f, "") \
-    X(WM_PARAM_ANALYZER_SMOOTHING, "analyzer_smoothing", 0.0f, 1.0f, 0.8f, "")   \
-    X(WM_PARAM_ANALYZER_MIN_DB, "analyzer_min_db", -300.0f, 300.0f, -100.0f, "dB") \
-    X(WM_PARAM_ANALYZER_MAX_DB, "analyzer_max_db", -300.0f, 300.0f, -30.0f, "dB")
+    X(WM_PARAM_GAIN_DB, "gain_db", -96.0f, 24.0f, 0.0f, "dB", 0)           \
+    X(WM_PARAM_FILTER_TYPE, "filter_type", 0.0f, 7.0f, 5.0f, "", 1)        \
+    X(WM_PARAM_FILTER_FREQ_HZ, "filter_freq_hz", 20.0f, 20000.0f, 1000.0f, "Hz", 0) \
+    X(WM_PARAM_FILTER_Q, "filter_q", 0.1f, 24.0f, 0.7071f, "", 0)          \
+    X(WM_PARAM_FILTER_GAIN_DB, "filter_gain_db", -24.0f, 24.0f, 0.0f, "dB", 0)   \
+    X(WM_PARAM_ANALYZER_FFT_SIZE, "analyzer_fft_size", 32.0f, 32768.0f, 2048.0f, "", 0) \
+    X(WM_PARAM_ANALYZER_SMOOTHING, "analyzer_smoothing", 0.0f, 1.0f, 0.8f, "", 0)   \
+    X(WM_PARAM_ANALYZER_MIN_DB, "analyzer_min_db", -300.0f, 300.0f, -100.0f, "dB", 0) \
+    X(WM_PARAM_ANALYZER_MAX_DB, "analyzer_max_db", -300.0f, 300.0f, -30.0f, "dB", 0)
 
-#define WM_PARAM_ENUM(id, name, lo, hi, def, unit) id,
+#define WM_PARAM_ENUM(id, name, lo, hi, def, unit, stepped) id,
 typedef enum { WM_ENGINE_PARAMS(WM_PARAM_ENUM) WM_PARAM_COUNT } wm_param_id;
 #undef WM_PARAM_ENUM
-
-typedef struct {
-    const char* name;
-    float min, max, def;
-    const char* unit;
-} wm_param_info;
 
 /* NULL for an unknown id. */
 const wm_param_info* wm_param_get_info(int id);

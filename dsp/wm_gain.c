@@ -1,6 +1,7 @@
 /* wm_gain.c -- smoothed gain (a linear amplitude ramp, as in miniaudio's
    ma_gainer; the dB-to-amplitude conversion happens once per setting). */
 #include "wm_gain.h"
+#include "wm_ops.h"
 
 static float db_to_gain(float gain_db)
 {
@@ -28,7 +29,7 @@ int wm_gain_set_db(wm_gain* g, float gain_db)
 void wm_gain_process(wm_gain* g, float* const* ch, int channels, int n)
 {
     for (int c = 0; c < channels; c++)
-        g->nonfinite += (unsigned)wm_sanitize(ch[c], n);
+        g->nonfinite += (unsigned)wm_ops_sanitize(ch[c], n);
     int i = 0;
     /* The ramp is per frame, shared by all channels. */
     for (; i < n && g->gain.remaining > 0; i++) {

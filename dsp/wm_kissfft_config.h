@@ -1,4 +1,9 @@
-/* wm_kissfft_config.h -- force-included (-include) before every KissFFT
+/* wm_kissfft_config.h -- wamix's build configuration for KissFFT, written
+   for wamix; it holds no KissFFT code. KissFFT itself is a dependency: its
+   sources are compiled from the pinned npm package kissfft-js
+   (node_modules/kissfft-js/src, or -DWAMIX_KISSFFT_DIR), never copied here.
+
+   CMake force-includes this header (-include) before every KissFFT
    source file. KissFFT is used with caller-owned memory only (configs are
    placed in the arena by wm_fft), out of place and with power-of-two sizes,
    so it never needs to allocate, print or exit; these macros make sure it

@@ -47,10 +47,10 @@ struct wm_mixer {
 };
 
 #define WM_MIXER_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
-static const wm_strip_param_info param_table[WM_MIXER_PARAM_COUNT] = {WM_MIXER_PARAMS(WM_MIXER_PARAM_INFO)};
+static const wm_param_info param_table[WM_MIXER_PARAM_COUNT] = {WM_MIXER_PARAMS(WM_MIXER_PARAM_INFO)};
 #undef WM_MIXER_PARAM_INFO
 
-const wm_strip_param_info* wm_mixer_param_get_info(int id)
+const wm_param_info* wm_mixer_param_get_info(int id)
 {
     return id >= 0 && id < WM_MIXER_PARAM_COUNT ? &param_table[id] : NULL;
 }
@@ -186,17 +186,13 @@ float* wm_mixer_track_input(wm_mixer* m, int t, int ch)
 
 int wm_mixer_set_param(wm_mixer* m, int id, float value)
 {
-    const wm_strip_param_info* info = wm_mixer_param_get_info(id);
+    const wm_param_info* info = wm_mixer_param_get_info(id);
     if (!info)
         return WM_ERR_PARAM;
     float v = value;
-    int err = wm_check_range(&v, info->min, info->max);
+    int err = wm_param_check(info, &v);
     if (err == WM_ERR_ARG)
         return err;
-    if (info->stepped && roundf(v) != v) {
-        v = roundf(v);
-        err = WM_ERR_RANGE;
-    }
     m->params[id] = v;
     switch (id) {
     case WM_MIXER_LIMITER_ON: wm_smooth_set(&m->limiter_mix, v); break;

@@ -97,7 +97,7 @@ float* wm_mixer_track_input(wm_mixer* m, int track, int channel);
    unknown id). Realtime: safe. */
 int wm_mixer_set_param(wm_mixer* m, int id, float value);
 float wm_mixer_get_param(const wm_mixer* m, int id);
-const wm_strip_param_info* wm_mixer_param_get_info(int id);
+const wm_param_info* wm_mixer_param_get_info(int id);
 
 /* wm_mixer_process -- renders n frames (clamped to 0..max_block) into the
    master output. Realtime: safe (no allocation, no locks). Thread: audio. */

@@ -22,7 +22,7 @@
 #define DIRTY_ALL 0x7ffu
 
 #define WM_STRIP_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
-static const wm_strip_param_info param_table[WM_STRIP_PARAM_COUNT] = {WM_STRIP_PARAMS(WM_STRIP_PARAM_INFO)};
+static const wm_param_info param_table[WM_STRIP_PARAM_COUNT] = {WM_STRIP_PARAMS(WM_STRIP_PARAM_INFO)};
 #undef WM_STRIP_PARAM_INFO
 
 _Static_assert(WM_STRIP_EQ7_ON == WM_STRIP_EQ0_ON + 7 * WM_STRIP_BAND_STRIDE, "band layout");
@@ -31,7 +31,7 @@ _Static_assert(WM_STRIP_SEND15_DB == WM_STRIP_SEND0_DB + 15 * WM_STRIP_SEND_STRI
 static const wm_biquad_type band_types[] = {WM_BIQUAD_PEAKING, WM_BIQUAD_LOWSHELF, WM_BIQUAD_HIGHSHELF,
                                             WM_BIQUAD_NOTCH, WM_BIQUAD_BANDPASS};
 
-const wm_strip_param_info* wm_strip_param_get_info(int id)
+const wm_param_info* wm_strip_param_get_info(int id)
 {
     return id >= 0 && id < WM_STRIP_PARAM_COUNT ? &param_table[id] : NULL;
 }
@@ -70,11 +70,12 @@ static void update_mute(wm_strip* s)
 }
 
 /* Stepped values are rounded; the cut slopes snap to 12, 24 or 48. */
-static float snap(int id, float v)
+/* The cut slopes take only 12, 24 or 48 dB/octave. */
+static float snap_slope(int id, float v)
 {
     if (id == WM_STRIP_LOWCUT_SLOPE || id == WM_STRIP_HIGHCUT_SLOPE)
         return v < 18.0f ? 12.0f : (v < 36.0f ? 24.0f : 48.0f);
-    return roundf(v);
+    return v;
 }
 
 /* Takes a stored value to its module, or marks its group dirty. */
@@ -112,18 +113,17 @@ static void apply(wm_strip* s, int id)
 
 int wm_strip_set_param(wm_strip* s, int id, float value)
 {
-    const wm_strip_param_info* info = wm_strip_param_get_info(id);
+    const wm_param_info* info = wm_strip_param_get_info(id);
     if (!info)
         return WM_ERR_PARAM;
     float v = value;
-    int err = wm_check_range(&v, info->min, info->max);
+    int err = wm_param_check(info, &v);
     if (err == WM_ERR_ARG)
         return err;
-    if (info->stepped) {
-        float r = snap(id, v);
-        if (r != v)
-            err = WM_ERR_RANGE;
-        v = r;
+    float slope = snap_slope(id, v);
+    if (slope != v) {
+        v = slope;
+        err = WM_ERR_RANGE;
     }
     s->params[id] = v;
     apply(s, id);

@@ -111,12 +111,6 @@ typedef enum { WM_STRIP_PARAMS(WM_STRIP_PARAM_ENUM) WM_STRIP_PARAM_COUNT } wm_st
 #define WM_STRIP_BAND_STRIDE (WM_STRIP_EQ1_ON - WM_STRIP_EQ0_ON)
 #define WM_STRIP_SEND_STRIDE (WM_STRIP_SEND1_DB - WM_STRIP_SEND0_DB)
 
-typedef struct {
-    const char* name;
-    float min, max, def;
-    const char* unit;
-    int stepped;
-} wm_strip_param_info;
 
 typedef struct {
     float sample_rate; /* 8000 .. 384000 Hz */
@@ -150,7 +144,7 @@ typedef struct {
 } wm_strip;
 
 /* NULL for an unknown id. Realtime: safe. Thread: any. */
-const wm_strip_param_info* wm_strip_param_get_info(int id);
+const wm_param_info* wm_strip_param_get_info(int id);
 
 /* Arena bytes wm_strip_init takes (an upper bound); 0 for a bad config.
    Realtime: safe. Thread: any. */

@@ -7,7 +7,7 @@
  */
 import { SharedRing } from './ring.js';
 import { CommandWriter, ReplyReader, TRANSPORT } from './commands.js';
-import { WamixError, readCString } from './wamix-core.js';
+import { check } from './wamix-core.js';
 
 const POOL_PAGE_BYTES = 16384; // the pool's default page: 4096 floats
 const COMMAND_RING_BYTES = 65536;
@@ -15,11 +15,6 @@ const COMMAND_RING_BYTES = 65536;
 const STATUS = Object.freeze({ WORDS: 16, APPLIED: 4, REJECTED: 5 });
 
 const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
-
-function check(exports, code) {
-  if (code < 0) throw new WamixError(code, readCString(exports, exports.wamix_strerror(code)));
-  return code;
-}
 
 export class Session {
   /**

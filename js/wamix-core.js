@@ -46,7 +46,8 @@ export function readCString(exports, pointer) {
   return text;
 }
 
-function check(exports, code) {
+/** Throws a WamixError for a negative WM_ERR_* code; returns the code otherwise. */
+export function check(exports, code) {
   if (code < 0) throw new WamixError(code, readCString(exports, exports.wamix_strerror(code)));
   return code;
 }

@@ -20,35 +20,14 @@
 #include <time.h>
 
 #include "check.h"
+#include "ring_sequence.h"
 #include "wm_ring.h"
 
 enum { GUARD = 256, CANARY = 0xA5 };
 
-static uint32_t mix32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352du;
-    x ^= x >> 15;
-    x *= 0x846ca68bu;
-    x ^= x >> 16;
-    return x;
-}
-
-static float seq_value(uint32_t s, uint32_t seed)
-{
-    return 1.0f + (float)(mix32(s + seed * 0x9e3779b9u) >> 9) * 0x1p-23f;
-}
-
-/* Record k: its length (1..max_len) and its bytes. */
-static int rec_len(uint32_t k, uint32_t seed, int max_len)
-{
-    return 1 + (int)(mix32(k ^ (seed * 0x85ebca6bu)) % (uint32_t)max_len);
-}
-
-static unsigned char rec_byte(uint32_t k, int j)
-{
-    return (unsigned char)((mix32(k) >> ((j & 3) * 8)) + (uint32_t)j);
-}
+static float seq_value(uint32_t s, uint32_t seed) { return ring_seq_value(s, seed); }
+static int rec_len(uint32_t k, uint32_t seed, int max_len) { return (int)ring_rec_len(k, seed, (uint32_t)max_len); }
+static unsigned char rec_byte(uint32_t k, int j) { return ring_rec_byte(k, (uint32_t)j); }
 
 static uint32_t rand_below(uint32_t* state, uint32_t n)
 {

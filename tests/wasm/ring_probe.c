@@ -17,6 +17,7 @@
 #include <emscripten/emscripten.h>
 #include <string.h>
 
+#include "ring_sequence.h"
 #include "wm_ring.h"
 
 _Static_assert(WM_RING_THREAD_SAFE, "the probe shares its memory with other threads: build it with -matomics");
@@ -33,21 +34,9 @@ static wm_arena arena;
 static wm_ring ring;
 static uint32_t seed, rng, moved, errors, first_error, max_record_len;
 
-static uint32_t mix32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352du;
-    x ^= x >> 15;
-    x *= 0x846ca68bu;
-    x ^= x >> 16;
-    return x;
-}
-
-static float seq_value(uint32_t s) { return 1.0f + (float)(mix32(s + seed * 0x9e3779b9u) >> 9) * 0x1p-23f; }
-
-static uint32_t rec_len(uint32_t k) { return 1u + mix32(k ^ (seed * 0x85ebca6bu)) % max_record_len; }
-
-static unsigned char rec_byte(uint32_t k, uint32_t j) { return (unsigned char)((mix32(k) >> ((j & 3u) * 8u)) + j); }
+static float seq_value(uint32_t s) { return ring_seq_value(s, seed); }
+static uint32_t rec_len(uint32_t k) { return ring_rec_len(k, seed, max_record_len); }
+static unsigned char rec_byte(uint32_t k, uint32_t j) { return ring_rec_byte(k, j); }
 
 static uint32_t rand_below(uint32_t n)
 {
