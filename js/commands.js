@@ -25,6 +25,9 @@ export const OP = Object.freeze({
   POOL_FREE: 11,
 });
 
+/** Automation event kinds (the AudioParam methods). */
+export const AUTOMATION = Object.freeze({ SET_VALUE: 0, LINEAR: 1, EXPONENTIAL: 2, TARGET: 3, CANCEL: 4, CANCEL_AND_HOLD: 5 });
+
 /** Transport actions of OP.TRANSPORT. */
 export const TRANSPORT = Object.freeze({ PLAY: 0, PAUSE: 1, STOP: 2 });
 

@@ -1,22 +1,33 @@
 /**
  * Names shared by the main thread and the worklet: the processor's
  * registered name (versioned, so two versions of wamix on one page do not
- * collide) and the message types on its port. Messages are rare: setup,
- * errors, and in the no-SharedArrayBuffer fallback the parameter and meter
- * snapshots, never one per render quantum on the shared path.
+ * collide), the message types on its port and the clock block's layout.
+ *
+ * Messages are rare: setup, errors, analyser settings, replies to requests
+ * and, without SharedArrayBuffer only, the commands, the sample data and the
+ * snapshots the page asks for. None is posted per render quantum.
  * @module
  */
 export const VERSION = '0.1.0';
-export const PROCESSOR_NAME = `wamix-engine-${VERSION}`;
+export const PROCESSOR_NAME = `wamix-mixer-${VERSION}`;
 
 export const MSG = Object.freeze({
-  READY: 'ready',   // worklet -> main: {mode}
-  ERROR: 'error',   // worklet -> main: {message}
-  PARAMS: 'params', // main -> worklet (fallback only): {values: Float32Array}
-  METERS: 'meters', // worklet -> main (fallback only): {values: Float32Array}
-  ANALYZE: 'analyze', // main -> worklet (fallback only): compute a spectrum
-  SPECTRUM: 'spectrum', // worklet -> main (fallback only): {fftSize, values: Float32Array}
+  READY: 'ready',         // worklet -> main: {mode, layout}
+  ERROR: 'error',         // worklet -> main: {message}
+  ANALYSER: 'analyser',   // main -> worklet: {fftSize, smoothing, minDb, maxDb}
+  // Without SharedArrayBuffer only:
+  COMMANDS: 'commands',   // main -> worklet: {records: Uint8Array} (ring records back to back)
+  POOL_DATA: 'pool-data', // main -> worklet: {address, samples: Float32Array} into a pool span
+  SNAPSHOT: 'snapshot',   // main -> worklet: {levels, spectrum} what to send back
+  STATE: 'state',         // worklet -> main: {status, clock, levels?, spectrum?, fftSize?}
+  REPLIES: 'replies',     // worklet -> main: {records: Int32Array[]}
 });
 
-/** In the fallback, meters are posted about this often (Hz), not per quantum. */
-export const FALLBACK_METER_HZ = 30;
+/**
+ * The clock block (a Float64 SeqBlock the worklet rewrites every quantum):
+ * OFFSET maps context frames to engine frames (engine = context - OFFSET),
+ * QUANTA counts process() calls, BUSY_MS adds up the wall time spent in
+ * them (Date.now(): the only clock of the worklet scope, in 1 ms steps,
+ * so only averages over many quanta mean anything).
+ */
+export const CLOCK = Object.freeze({ OFFSET: 0, QUANTA: 1, BUSY_MS: 2, COUNT: 3 });

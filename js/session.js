@@ -11,10 +11,28 @@ import { check } from './wamix-core.js';
 
 const POOL_PAGE_BYTES = 16384; // the pool's default page: 4096 floats
 const COMMAND_RING_BYTES = 65536;
-/** Words of the status block (dsp/wm_session.h). */
-const STATUS = Object.freeze({ WORDS: 16, APPLIED: 4, REJECTED: 5 });
+/** Word offsets of the status block (dsp/wm_session.h, WM_SESSION_ST_*). */
+export const STATUS = Object.freeze({
+  WORDS: 16, SEQ: 0, POSITION_LO: 1, POSITION_HI: 2, STATE: 3, APPLIED: 4, REJECTED: 5, LAST_ERROR: 6,
+  LAST_REJECTED_OP: 7, REPLIES_DROPPED: 8, CLAMPED: 9, BLOCKS: 10, LATENCY: 11, RING_STATUS: 12,
+  PENDING_WORDS: 13, LOOP_ON: 14,
+});
 
 const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
+
+/**
+ * Copies the status block (a sequence lock: word 0 odd while the audio
+ * thread rewrites it) into `target` consistently; any thread. Returns target.
+ * @param {Uint32Array} words the status block @param {Uint32Array} target
+ */
+export function readStatus(words, target) {
+  for (;;) {
+    const before = Atomics.load(words, 0);
+    if (before & 1) continue;
+    target.set(words);
+    if (Atomics.load(words, 0) === before) return target;
+  }
+}
 
 export class Session {
   /**
@@ -39,6 +57,12 @@ export class Session {
     this.status = new Uint32Array(buffer, exports.wamix_session_status(this.handle), STATUS.WORDS);
     this.trackCount = tracks;
     this.busCount = buses;
+    this.levelView = new Float32Array(buffer, exports.wamix_session_levels(this.handle),
+      exports.wamix_session_level_count(this.handle));
+    /** Written by {@link analyze}: fftSize/2 dB values, then fftSize samples. */
+    this.analysis = new Float32Array(buffer, exports.wamix_session_analysis(this.handle), exports.wamix_analysis_floats());
+    this.poolRegion = exports.wamix_session_pool_region(this.handle);
+    this.poolBytes = exports.wamix_session_pool_bytes(this.handle);
   }
 
   /** Commands rejected so far (bad opcode, length, index, handle or value). */
@@ -117,6 +141,54 @@ export class Session {
   /** The mixer's output latency in frames (the master limiter's lookahead). */
   get latency() {
     return this.exports.wamix_session_latency(this.handle);
+  }
+
+  /**
+   * Refreshes the level region (dsp/wm_session.h: per strip peak L/R, RMS
+   * L/R in dB, then the master's loudness and limiter reduction) and
+   * returns the view of it. Audio thread; allocates nothing.
+   */
+  levels() {
+    this.exports.wamix_session_levels(this.handle);
+    return this.levelView;
+  }
+
+  /** The master analyzer's settings: {fftSize, smoothing, minDb, maxDb}. */
+  configureAnalyser({ fftSize, smoothing, minDb, maxDb }) {
+    check(this.exports, this.exports.wamix_session_analyzer_config(this.handle, fftSize, smoothing, minDb, maxDb));
+  }
+
+  /** Computes a spectrum of the master into {@link analysis}; returns the fft size. */
+  analyze() {
+    return check(this.exports, this.exports.wamix_session_analyze(this.handle));
+  }
+
+  /** A consistent copy of the status block (allocates). */
+  statusWords() {
+    return readStatus(this.status, new Uint32Array(STATUS.WORDS));
+  }
+
+  /** Every pending reply record as an Int32Array, or null when none (allocates only then). */
+  takeReplyRecords() {
+    let records = null;
+    for (let r = this.replies.next(); r; r = this.replies.next()) {
+      (records ??= []).push(Int32Array.of(r.request, r.result, ...r.payload));
+    }
+    return records;
+  }
+
+  /**
+   * Copies samples to `address` in linear memory for a host that loads the
+   * pool on the page's behalf: the range must lie inside the pool's region.
+   * @throws {RangeError} otherwise
+   */
+  writeSamples(address, samples) {
+    const end = address + 4 * (samples?.length ?? 0);
+    if (!(samples instanceof Float32Array) || !Number.isInteger(address) || address % 4 !== 0 ||
+        address < this.poolRegion || end > this.poolRegion + this.poolBytes) {
+      throw new RangeError(`wamix: sample data for address ${address} is outside the sample pool`);
+    }
+    new Float32Array(this.exports.memory.buffer, address, samples.length).set(samples);
   }
 
   dispose() {

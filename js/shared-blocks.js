@@ -10,7 +10,7 @@
  *   Int32[1]  counter the writer bumps with every snapshot
  *   Int32[2]  request flag: the reader sets it to ask for a new snapshot
  *   Int32[3]  tag: an integer published with the values (e.g. their count)
- *   Float32[4 ..]  the values
+ *   Float32[4 ..]  the values (or Float64: see the constructor's `type`)
  *
  * Backed by a SharedArrayBuffer when the page is cross-origin isolated,
  * otherwise by a plain ArrayBuffer whose snapshots travel over a MessagePort.
@@ -23,17 +23,19 @@ const HEADER_INTS = 4;
 export class SeqBlock {
   /**
    * @param {number|ArrayBuffer|SharedArrayBuffer} countOrBuffer value count for a new block, or the buffer of an existing one
-   * @param {{shared?: boolean}} [options] new blocks only: back it with a SharedArrayBuffer
+   * @param {{shared?: boolean, type?: Float32ArrayConstructor|Float64ArrayConstructor}} [options]
+   *   shared (new blocks only): back it with a SharedArrayBuffer; type: of the values
+   *   (both sides must agree), Float32Array unless given
    */
-  constructor(countOrBuffer, { shared = true } = {}) {
+  constructor(countOrBuffer, { shared = true, type = Float32Array } = {}) {
     if (typeof countOrBuffer === 'number') {
-      const bytes = (HEADER_INTS + countOrBuffer) * 4;
+      const bytes = HEADER_INTS * 4 + countOrBuffer * type.BYTES_PER_ELEMENT;
       this.buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     } else {
       this.buffer = countOrBuffer;
     }
     this.header = new Int32Array(this.buffer, 0, HEADER_INTS);
-    this.values = new Float32Array(this.buffer, HEADER_INTS * 4);
+    this.values = new type(this.buffer, HEADER_INTS * 4);
     this.count = this.values.length;
     this.shared = typeof SharedArrayBuffer === 'function' && this.buffer instanceof SharedArrayBuffer;
   }
@@ -73,7 +75,7 @@ export class SeqBlock {
   /**
    * Copies a consistent snapshot into `target` and its tag into `this.tag`.
    * Reader thread only. Does not allocate.
-   * @param {Float32Array} target at least `count` floats
+   * @param {Float32Array|Float64Array} target at least `count` values
    * @returns {number} the snapshot's sequence number, or -1 if the writer
    *   was busy (target then holds a torn copy: try again later)
    */

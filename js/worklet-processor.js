@@ -1,50 +1,101 @@
 /**
- * The AudioWorkletProcessor that runs the C engine. Per render quantum:
- * take the latest parameter snapshot (if it changed), copy the input into
- * WASM memory, render, copy the output out, publish the meters. process()
- * allocates nothing, takes no lock, posts no message on the shared path and
- * never throws: a failure becomes one ERROR message and silence.
+ * The AudioWorkletProcessor that runs a wamix mixing session (the C mixer,
+ * its sample pool and its command protocol; js/session.js). Per render
+ * quantum: the session applies the commands the page pushed into its
+ * command ring and renders 128 frames; the processor copies them out,
+ * answers the page's requests for levels and spectra, and rewrites the
+ * clock block. process() allocates nothing, takes no lock, posts no message
+ * on the shared path and never throws: a failure becomes one ERROR message
+ * and silence.
  *
- * processorOptions: {module: WebAssembly.Module, memory?: WebAssembly.Memory (shared; made
- *                    here, unshared, when absent), memoryBytes?: number,
- *                    params, meters, spectrum: ArrayBuffer|SharedArrayBuffer (SeqBlocks)}
+ * With SharedArrayBuffer the page writes the command ring and reads the
+ * reply ring and the status block in the module's memory itself. Without
+ * it, commands, sample data and replies travel over the port (js/protocol.js).
+ *
+ * processorOptions: {module: WebAssembly.Module, memory?: WebAssembly.Memory (shared;
+ *   made here, unshared, when absent), memoryBytes?, session: Session options,
+ *   blocks: {meters, spectrum, clock}: SeqBlock buffers}
  * @module
  */
-import { instantiate, WamixEngine } from './wamix-core.js';
+import { instantiate } from './wamix-core.js';
+import { Session } from './session.js';
 import { SeqBlock } from './shared-blocks.js';
 import { createMemory } from './memory.js';
-import { PROCESSOR_NAME, MSG, FALLBACK_METER_HZ } from './protocol.js';
+import { readParamTables } from './param-table.js';
+import { PROCESSOR_NAME, MSG, CLOCK } from './protocol.js';
 
 const QUANTUM = 128;
+
+/**
+ * Splits a batch of ring records (a length word in bytes, the payload
+ * padded to words, back to back) into one view per record. A length that
+ * runs past the batch is cut to what is there: the C side then rejects the
+ * record, whose opcode fixes its length.
+ */
+function splitRecords(batch) {
+  if (!(batch instanceof Uint8Array) || batch.byteLength % 4 !== 0) throw new TypeError('wamix: bad command batch');
+  const words = new Uint32Array(batch.buffer, batch.byteOffset, batch.byteLength >> 2);
+  const records = [];
+  for (let at = 0; at < words.length;) {
+    const start = 4 * at + 4;
+    const bytes = Math.min(words[at], batch.byteLength - start);
+    if (bytes > 0) records.push(batch.subarray(start, start + bytes));
+    at += 1 + ((Math.max(bytes, 0) + 3) >> 2);
+  }
+  return records;
+}
 
 class WamixProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.failed = false;
     try {
-      const { module, memory, memoryBytes, params, meters, spectrum } = options.processorOptions;
+      const { module, memory, memoryBytes, session, blocks } = options.processorOptions;
       const exports = instantiate(module, memory ?? createMemory({ bytes: memoryBytes, shared: false }));
-      this.engine = new WamixEngine(exports, { sampleRate, channels: 2, maxBlock: QUANTUM });
-      this.params = new SeqBlock(params);
-      this.meters = new SeqBlock(meters);
-      this.spectrum = new SeqBlock(spectrum);
-      this.shared = this.params.shared && this.meters.shared;
-      this.lastParamSeq = 0; // sequence 0: nothing was ever written
-      this.quantaPerMeterPost = Math.max(1, Math.round(sampleRate / QUANTUM / FALLBACK_METER_HZ));
-      this.quanta = 0;
-      if (!this.shared) this.port.onmessage = (e) => this.onFallbackMessage(e.data);
-      this.port.postMessage({ type: MSG.READY, mode: this.shared ? 'shared' : 'message' });
+      this.session = new Session(exports, { ...session, sampleRate, maxBlock: QUANTUM });
+      this.meters = new SeqBlock(blocks.meters);
+      this.spectrum = new SeqBlock(blocks.spectrum);
+      this.clock = new SeqBlock(blocks.clock, { type: Float64Array });
+      this.clockValues = new Float64Array(CLOCK.COUNT);
+      this.shared = this.clock.shared;
+      this.engineFrames = 0;
+      this.backlog = []; // fallback: command batches the ring had no room for yet
+      this.snapshotWanted = null; // fallback: what the page asked for
+      this.port.onmessage = (e) => this.onMessage(e.data);
+      this.port.postMessage({ type: MSG.READY, mode: this.shared ? 'shared' : 'message', layout: this.layout() });
     } catch (error) {
       this.fail(error);
     }
   }
 
-  /** Fallback (no SharedArrayBuffer): parameter snapshots arrive as messages. */
-  onFallbackMessage(data) {
-    if (data && data.type === MSG.PARAMS && data.values instanceof Float32Array) {
-      this.params.write(data.values.subarray(0, this.params.count));
-    } else if (data && data.type === MSG.ANALYZE) {
-      this.spectrum.request();
+  /** Where the page finds the session's parts, and its tables. */
+  layout() {
+    const s = this.session, e = s.exports;
+    return {
+      commandRing: e.wamix_session_command_ring(s.handle),
+      replyRing: e.wamix_session_reply_ring(s.handle),
+      status: e.wamix_session_status(s.handle),
+      levelCount: e.wamix_session_level_count(s.handle),
+      latency: s.latency,
+      sampleRate,
+      params: readParamTables(e),
+      clockOffset: currentFrame,
+    };
+  }
+
+  onMessage(data) {
+    try {
+      if (data.type === MSG.ANALYSER) {
+        this.session.configureAnalyser(data);
+      } else if (data.type === MSG.COMMANDS) {
+        this.backlog.push({ records: splitRecords(data.records), at: 0 });
+      } else if (data.type === MSG.POOL_DATA) {
+        this.session.writeSamples(data.address, data.samples);
+      } else if (data.type === MSG.SNAPSHOT) {
+        this.snapshotWanted = data;
+      }
+    } catch (error) {
+      this.port.postMessage({ type: MSG.ERROR, message: String((error && error.message) || error) });
     }
   }
 
@@ -54,30 +105,42 @@ class WamixProcessor extends AudioWorkletProcessor {
     this.port.postMessage({ type: MSG.ERROR, message: String((error && error.stack) || error) });
   }
 
-  pullParams() {
-    if (this.params.sequence === this.lastParamSeq) return;
-    const seq = this.params.read(this.engine.paramBlock);
-    if (seq < 0) return; // the main thread is mid-write: take it next quantum
-    this.lastParamSeq = seq;
-    this.engine.applyParams();
-  }
-
-  /** A spectrum only when the page asked for one: an idle page costs nothing. */
-  pushSpectrum() {
-    if (!this.spectrum.takeRequest()) return;
-    const size = this.engine.analyze();
-    const length = size / 2 + size;
-    this.spectrum.write(this.engine.analysis, length, size);
-    if (!this.shared) {
-      this.port.postMessage({ type: MSG.SPECTRUM, fftSize: size, values: this.engine.analysis.slice(0, length) });
+  /** Fallback: moves queued command records into the ring, as many as fit. */
+  drainBacklog() {
+    const ring = this.session.commands.ring;
+    while (this.backlog.length > 0) {
+      const batch = this.backlog[0];
+      for (; batch.at < batch.records.length; batch.at++) {
+        const record = batch.records[batch.at];
+        if (ring.pushRecord(record, record.length) === 0) return; // full: the rest waits a quantum
+      }
+      this.backlog.shift();
     }
   }
 
-  pushMeters() {
-    this.meters.write(this.engine.meterBlock);
-    if (!this.shared && ++this.quanta % this.quantaPerMeterPost === 0) {
-      this.port.postMessage({ type: MSG.METERS, values: this.engine.meterBlock.slice() });
+  /** Levels and spectra only when the page asks: an idle page costs nothing. */
+  answerShared() {
+    if (this.meters.takeRequest()) this.meters.write(this.session.levels());
+    if (this.spectrum.takeRequest()) {
+      const size = this.session.analyze();
+      this.spectrum.write(this.session.analysis, size / 2 + size, size);
     }
+  }
+
+  /** Fallback: replies, and the snapshot the page asked for, over the port. */
+  answerByMessage() {
+    const replies = this.session.takeReplyRecords();
+    if (replies) this.port.postMessage({ type: MSG.REPLIES, records: replies });
+    const wanted = this.snapshotWanted;
+    if (!wanted) return;
+    this.snapshotWanted = null;
+    const state = { type: MSG.STATE, status: this.session.statusWords(), clock: this.clockValues.slice() };
+    if (wanted.levels) state.levels = this.session.levels().slice();
+    if (wanted.spectrum) {
+      state.fftSize = this.session.analyze();
+      state.spectrum = this.session.analysis.slice(0, state.fftSize / 2 + state.fftSize);
+    }
+    this.port.postMessage(state);
   }
 
   process(inputs, outputs) {
@@ -86,23 +149,23 @@ class WamixProcessor extends AudioWorkletProcessor {
       for (let c = 0; c < out.length; c++) out[c].fill(0);
       return true;
     }
+    const started = Date.now();
     try {
-      const input = inputs[0];
-      const engine = this.engine;
-      this.pullParams();
-      for (let c = 0; c < engine.channels; c++) {
-        const source = input.length > c ? input[c] : input[0]; // mono feeds both sides
-        if (source) engine.inputs[c].set(source);
-        else engine.inputs[c].fill(0);
-      }
-      engine.process(QUANTUM);
-      for (let c = 0; c < out.length; c++) out[c].set(engine.outputs[c < engine.channels ? c : 0]);
-      this.pushMeters();
-      this.pushSpectrum();
+      if (!this.shared) this.drainBacklog();
+      this.clockValues[CLOCK.OFFSET] = currentFrame - this.engineFrames;
+      this.session.process(QUANTUM);
+      this.engineFrames += QUANTUM;
+      const rendered = this.session.outputs;
+      for (let c = 0; c < out.length; c++) out[c].set(rendered[c < 2 ? c : 0]);
+      if (this.shared) this.answerShared();
+      else this.answerByMessage();
     } catch (error) {
       this.fail(error);
       for (let c = 0; c < out.length; c++) out[c].fill(0);
     }
+    this.clockValues[CLOCK.QUANTA] += 1;
+    this.clockValues[CLOCK.BUSY_MS] += Date.now() - started;
+    this.clock.write(this.clockValues);
     return true;
   }
 }

@@ -23,6 +23,11 @@ static size_t engine_ends[WM_MAX_ENGINES]; /* arena fill level after each */
 #define WM_MAX_SESSIONS 4
 static wm_session* sessions[WM_MAX_SESSIONS];
 static size_t session_ends[WM_MAX_SESSIONS];
+/* Each session's analyzer of the master output, and where it writes a
+   spectrum (fft/2 dB values) then a waveform (fft samples). */
+static wm_analyzer session_analyzers[WM_MAX_SESSIONS];
+static float* session_analysis[WM_MAX_SESSIONS];
+#define WM_ANALYSIS_FLOATS (WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT)
 
 static wm_arena* the_arena(void)
 {
@@ -239,7 +244,8 @@ WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
                         clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes))
         return 0;
-    return wm_session_memory_size(&c);
+    size_t bytes = wm_session_memory_size(&c);
+    return bytes ? bytes + wm_analyzer_memory_size(WM_ANALYZER_MAX_FFT) + WM_ANALYSIS_FLOATS * sizeof(float) + 16 : 0;
 }
 
 /* Returns a handle >= 1, or a negative WM_ERR_* code. Span byte offsets in
@@ -259,10 +265,22 @@ WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_c
     if (slot == WM_MAX_SESSIONS)
         return WM_ERR_LIMIT;
     int err;
-    sessions[slot] = wm_session_create(the_arena(), &c, NULL, &err);
+    wm_arena* a = the_arena();
+    size_t start = wm_arena_mark(a);
+    sessions[slot] = wm_session_create(a, &c, NULL, &err);
+    if (sessions[slot]) {
+        err = wm_analyzer_init(&session_analyzers[slot], a, 2, WM_ANALYZER_MAX_FFT);
+        session_analysis[slot] = wm_arena_alloc(a, WM_ANALYSIS_FLOATS * sizeof(float), 16);
+        if (err == WM_OK && !session_analysis[slot])
+            err = WM_ERR_NOMEM;
+        if (err != WM_OK) {
+            sessions[slot] = NULL;
+            wm_arena_rollback(a, start);
+        }
+    }
     if (!sessions[slot])
         return err;
-    session_ends[slot] = wm_arena_mark(the_arena());
+    session_ends[slot] = wm_arena_mark(a);
     return slot + 1;
 }
 
@@ -315,8 +333,69 @@ WM_EXPORT float* wamix_session_track_input(int handle, int track, int channel)
 WM_EXPORT int wamix_session_process(int handle, int frames)
 {
     wm_session* s = session_of(handle);
-    return s ? wm_session_process(s, frames) : WM_ERR_HANDLE;
+    if (!s)
+        return WM_ERR_HANDLE;
+    int taken = wm_session_process(s, frames);
+    if (taken >= 0) {
+        const wm_mixer* m = wm_session_mixer(s);
+        const float* out[2] = {wm_mixer_output(m, 0), wm_mixer_output(m, 1)};
+        wm_analyzer_process(&session_analyzers[handle - 1], out, frames);
+    }
+    return taken;
 }
+
+/* The master analyzer's settings, all at once (the analyzer validates
+   them: a power-of-two size, smoothing in [0, 1], min below max). */
+WM_EXPORT int wamix_session_analyzer_config(int handle, int fft_size, float smoothing, float min_db, float max_db)
+{
+    if (!session_of(handle))
+        return WM_ERR_HANDLE;
+    wm_analyzer* an = &session_analyzers[handle - 1];
+    int err = wm_analyzer_set_fft_size(an, fft_size);
+    if (err == WM_OK)
+        err = wm_analyzer_set_smoothing(an, smoothing);
+    return err == WM_OK ? wm_analyzer_set_range_db(an, min_db, max_db) : err;
+}
+
+/* Computes a spectrum of the master into the analysis block; returns the
+   fft size (the block holds fft_size/2 dB values, then fft_size samples). */
+WM_EXPORT int wamix_session_analyze(int handle)
+{
+    if (!session_of(handle))
+        return WM_ERR_HANDLE;
+    wm_analyzer* an = &session_analyzers[handle - 1];
+    float* block = session_analysis[handle - 1];
+    wm_analyzer_compute(an);
+    wm_analyzer_frequency_db(an, block, an->fft_size / 2);
+    wm_analyzer_time_domain(an, block + an->fft_size / 2, an->fft_size);
+    return an->fft_size;
+}
+
+WM_EXPORT const float* wamix_session_analysis(int handle)
+{
+    return session_of(handle) ? session_analysis[handle - 1] : NULL;
+}
+
+/* The sample pool's region (where POOL_ALLOC spans point) and its size in
+   bytes: a host that copies sample data for the page checks against them. */
+WM_EXPORT const float* wamix_session_pool_region(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_pool(s)->region : NULL;
+}
+
+WM_EXPORT size_t wamix_session_pool_bytes(int handle)
+{
+    wm_session* s = session_of(handle);
+    const wm_pool* p = s ? wm_session_pool(s) : NULL;
+    return p ? (size_t)p->pages_total * (size_t)p->page_floats * sizeof(float) : 0;
+}
+
+/* The strip and mixer parameter tables (dsp/wm_strip.h, dsp/wm_mixer.h):
+   the address of row id (wm_param_info: name pointer, min, max, default as
+   float32, unit pointer, stepped as int32; 24 bytes), NULL past the end. */
+WM_EXPORT const wm_param_info* wamix_strip_param_info(int id) { return wm_strip_param_get_info(id); }
+WM_EXPORT const wm_param_info* wamix_mixer_param_info(int id) { return wm_mixer_param_get_info(id); }
 
 /* Refreshes the level region in the arena and returns its address: per
    strip (tracks, buses, master) peak L, peak R, RMS L, RMS R in dB, then
