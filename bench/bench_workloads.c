@@ -11,7 +11,6 @@
 #include "wm_compressor.h"
 #include "wm_convolver.h"
 #include "wm_eq.h"
-#include "wm_engine.h"
 #include "wm_gain.h"
 #include "wm_correlation.h"
 #include "wm_limiter.h"
@@ -163,26 +162,6 @@ static int truepeak_setup(bench_ctx* ctx)
 }
 
 static void truepeak_run(bench_ctx* ctx) { ctx->out[0][0] = wm_truepeak_process(&truepeak, ctx->out[0], NULL, ctx->block); }
-
-static wm_engine* engine;
-
-static int engine_setup(bench_ctx* ctx)
-{
-    int err;
-    engine = wm_engine_create(&ctx->arena, ctx->sample_rate, 2, ctx->block, &err);
-    if (!engine)
-        return err;
-    for (int c = 0; c < 2; c++)
-        memcpy(wm_engine_input(engine, c), ctx->in[c], (size_t)ctx->block * sizeof(float));
-    wm_engine_set_param(engine, WM_PARAM_FILTER_GAIN_DB, 6.0f);
-    return wm_engine_set_param(engine, WM_PARAM_GAIN_DB, -6.0f);
-}
-
-static void engine_run(bench_ctx* ctx)
-{
-    (void)ctx;
-    wm_engine_process(engine, wm_engine_max_block(engine));
-}
 
 static wm_compressor compressor;
 
@@ -399,7 +378,6 @@ const bench_module bench_modules[] = {
     {"correlation (stereo)", 2, correlation_setup, correlation_run},
     {"loudness R128 + true peak (stereo)", 2, loudness_setup, loudness_run},
     {"analyzer 2048, 60 Hz (stereo)", 2, analyzer_setup, analyzer_run},
-    {"engine strip (stereo)", 2, engine_setup, engine_run},
     {"mixer, 32 stereo tracks (stereo out)", 2, mixer_setup, mixer_run},
     {"compressor, linked (stereo)", 2, compressor_setup, compressor_run},
     {"limiter (stereo)", 2, limiter_sample_setup, limiter_run},

@@ -28,6 +28,12 @@ const STATES = ['stopped', 'playing', 'paused'];
 const ERROR_NAMES = ['ok', 'invalid argument', 'out of memory', 'value out of range', 'invalid handle',
   'unknown parameter', 'limit reached', 'sample pool full'];
 
+// Relative to js/ and to dist/ alike (dist/../dist/ is dist/), so these
+// resolve from the sources and from the bundle; bundlers see the pattern
+// and ship both files.
+const WORKLET_URL = new URL('../dist/wamix-worklet.js', import.meta.url);
+const WASM_URL = new URL('../dist/wamix.wasm', import.meta.url);
+
 const workletModules = new WeakMap(); // BaseAudioContext -> Promise<void>
 
 /** Registers the processor once per context, however often it is asked. */
@@ -48,7 +54,7 @@ export function canShareMemory() {
  * @param {{shared?: boolean}} [options] shared: false compiles the variant
  *   that imports an ordinary memory (pages without cross-origin isolation)
  */
-export async function compileWamix(url = new URL('../dist/wamix.wasm', import.meta.url), { shared = canShareMemory() } = {}) {
+export async function compileWamix(url = WASM_URL, { shared = canShareMemory() } = {}) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wamix: cannot load ${url}: HTTP ${response.status}`);
   const bytes = await response.arrayBuffer();
@@ -76,7 +82,7 @@ export async function createMixer(context, options = {}) {
   const shared = canShareMemory();
   const [module] = await Promise.all([
     options.module ?? compileWamix(options.wasmUrl, { shared }),
-    registerWorklet(context, options.workletUrl ?? new URL('./worklet-processor.js', import.meta.url)),
+    registerWorklet(context, options.workletUrl ?? WORKLET_URL),
   ]);
   // Shared memory is made here so that this thread reaches it too; without
   // sharing, the worklet makes its own.

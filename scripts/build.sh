@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds both targets from the same dsp/ sources:
 #   build/native: the static library, C tests and native tools (gcc)
-#   build/wasm:   dist/wamix.wasm (Emscripten), then prints its size report
+#   build/wasm:   dist/wamix.wasm (Emscripten)
+#   dist/wamix.js, dist/wamix-worklet.js: the browser's JavaScript, bundled
+#     and minified (esbuild); the worklet must be one file, since bundlers
+#     copy it as an asset without following its imports
+# then prints the size report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -11,5 +15,10 @@ cmake --build build/native -j"$jobs" -- --no-print-directory >/dev/null
 
 [[ -f build/wasm/CMakeCache.txt ]] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm -j"$jobs" -- --no-print-directory >/dev/null
+
+for entry in index:wamix worklet-processor:wamix-worklet; do
+  node_modules/.bin/esbuild "js/${entry%%:*}.js" --bundle --format=esm --minify --log-level=warning \
+    --outfile="dist/${entry##*:}.js"
+done
 
 node scripts/size-report.mjs

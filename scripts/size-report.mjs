@@ -7,10 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BUDGET_GZIP = { wasm: 48 * 1024, js: 20 * 1024 };
-export const BROWSER_JS = [
-  'js/index.js', 'js/memory.js', 'js/params.js', 'js/protocol.js', 'js/shared-blocks.js', 'js/wamix-core.js',
-  'js/worklet-processor.js',
-];
+
+/** The JavaScript a browser loads: the page's bundle and the worklet's (scripts/build.sh). */
+export const BROWSER_JS = ['dist/wamix.js', 'dist/wamix-worklet.js'];
 
 export function measure(files) {
   return files.map((file) => {

@@ -3,7 +3,6 @@
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const NATIVE_RENDER = `${ROOT}build/native/tests/c/wamix_render_native`;
 export const SEED = Number(process.env.SEED ?? 0x5eed);
 
 export function mulberry32(seed) {
