@@ -20,3 +20,4 @@ export { WamixParam, Strip, Track, Master } from './strips.js';
 export { Analyser } from './analyser.js';
 export { WamixError } from './wamix-core.js';
 export { VERSION } from './protocol.js';
+export { doctor } from './doctor.js';

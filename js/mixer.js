@@ -31,8 +31,8 @@ const ERROR_NAMES = ['ok', 'invalid argument', 'out of memory', 'value out of ra
 // Relative to js/ and to dist/ alike (dist/../dist/ is dist/), so these
 // resolve from the sources and from the bundle; bundlers see the pattern
 // and ship both files.
-const WORKLET_URL = new URL('../dist/wamix-worklet.js', import.meta.url);
-const WASM_URL = new URL('../dist/wamix.wasm', import.meta.url);
+export const WORKLET_URL = new URL('../dist/wamix-worklet.js', import.meta.url);
+export const WASM_URL = new URL('../dist/wamix.wasm', import.meta.url);
 
 const workletModules = new WeakMap(); // BaseAudioContext -> Promise<void>
 
