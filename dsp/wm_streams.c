@@ -9,6 +9,8 @@
    the mixer's track inputs. */
 #include "wm_streams.h"
 
+#include "wm_ops.h"
+
 static int frames_ok(int frames, int max_block)
 {
     return frames >= max_block && (uint32_t)frames <= WM_RING_MAX_CAPACITY && (frames & (frames - 1)) == 0;
@@ -24,7 +26,7 @@ size_t wm_streams_memory_size(int count, int ring_frames, int record_frames, int
     if (!*ok || (count == 0 && record_frames == 0))
         return 0;
     size_t n = (size_t)count * sizeof(wm_stream) + 64;
-    n += (size_t)WM_STREAMS_CHANNELS * (size_t)max_block * sizeof(float) + 64;
+    n += (size_t)(WM_STREAMS_CHANNELS + 1) * (size_t)max_block * sizeof(float) + 64;
     if (count > 0)
         n += (size_t)count * (wm_ring_memory_size(WM_RING_FRAMES, ring_frames, WM_STREAMS_CHANNELS) + 64);
     if (record_frames > 0)
@@ -45,7 +47,7 @@ int wm_streams_init(wm_streams* s, wm_arena* a, int count, int ring_frames, int 
         ring_frames = WM_STREAMS_DEFAULT_RING_FRAMES;
     s->max_block = max_block;
     s->streams = wm_arena_alloc(a, (size_t)count * sizeof(wm_stream) + 1, 64);
-    s->buf = wm_arena_alloc(a, (size_t)WM_STREAMS_CHANNELS * (size_t)max_block * sizeof(float), 64);
+    s->buf = wm_arena_alloc(a, (size_t)(WM_STREAMS_CHANNELS + 1) * (size_t)max_block * sizeof(float), 64);
     if (!s->streams || !s->buf)
         return WM_ERR_NOMEM;
     for (; s->count < count; s->count++) {
@@ -113,13 +115,14 @@ void wm_streams_pull(wm_streams* s, wm_mixer* m, int n)
         }
         float* left = wm_mixer_track_input(m, st->track, 0);
         float* right = wm_mixer_track_input(m, st->track, 1);
-        for (int f = 0; f < n; f++) {
-            if (right) {
-                left[f] = buf[2 * f];
-                right[f] = buf[2 * f + 1];
-            } else {
-                left[f] = (buf[2 * f] + buf[2 * f + 1]) * 0.5f;
-            }
+        if (right) {
+            wm_ops_deinterleave2_scalar(buf, left, right, n);
+        } else { /* left = (L + R) / 2, through the third part of buf */
+            float* r = buf + 2 * s->max_block;
+            wm_ops_deinterleave2_scalar(buf, left, r, n);
+            wm_ops_sum(left, r, 1.0f, n);
+            memset(left, 0, (size_t)n * sizeof(float));
+            wm_ops_sum(r, left, 0.5f, n);
         }
     }
 }
@@ -133,12 +136,7 @@ void wm_streams_capture(wm_streams* s, const wm_mixer* m, int n)
         s->record_dropped += (uint32_t)n;
         return;
     }
-    const float* left = wm_mixer_output(m, 0);
-    const float* right = wm_mixer_output(m, 1);
-    for (int f = 0; f < n; f++) {
-        s->buf[2 * f] = left[f];
-        s->buf[2 * f + 1] = right[f];
-    }
+    wm_ops_interleave2_scalar(wm_mixer_output(m, 0), wm_mixer_output(m, 1), s->buf, n);
     s->recorded += (uint64_t)wm_ring_push(&s->record, s->buf, n);
 }
 

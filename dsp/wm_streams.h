@@ -66,7 +66,7 @@ typedef struct {
     wm_stream* streams;
     int count;
     int max_block;
-    float* buf;     /* WM_STREAMS_CHANNELS * max_block floats, interleaved */
+    float* buf;     /* (WM_STREAMS_CHANNELS + 1) * max_block floats: interleaved, then one channel */
     wm_ring record; /* this side: producer and owner; detached without recording */
     int has_record;
     int recording;

@@ -8,11 +8,15 @@
 import { SharedRing } from './ring.js';
 import { CommandWriter, ReplyReader, TRANSPORT } from './commands.js';
 import { check } from './wamix-core.js';
+import { bindStream, unbindStream, recordMaster } from './stream.js';
 
 const POOL_PAGE_BYTES = 16384; // the pool's default page: 4096 floats
 const COMMAND_RING_BYTES = 65536;
 /** Words of the status block (dsp/wm_session.h). */
-const STATUS = Object.freeze({ WORDS: 16, APPLIED: 4, REJECTED: 5 });
+const STATUS = Object.freeze({
+  WORDS: 24, SEQ: 0, APPLIED: 4, REJECTED: 5, STREAM_UNDERRUNS: 16, STREAM_SILENT_FRAMES: 17, RECORD_OVERRUNS: 18,
+  RECORD_DROPPED_FRAMES: 19, RECORDED_LO: 20, RECORDED_HI: 21, RECORDING: 22, STREAM_RING_STATUS: 23,
+});
 
 const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
 
@@ -20,10 +24,13 @@ export class Session {
   /**
    * @param {WebAssembly.Exports & {memory: WebAssembly.Memory}} exports from instantiate()
    * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2, buses?: number,
-   *          clipsPerTrack?: number, poolBytes?: number}} config  tracks: how many, all with `channels`
+   *          clipsPerTrack?: number, poolBytes?: number, streams?: number, streamFrames?: number,
+   *          recordFrames?: number}} config  tracks: how many, all with `channels`; streams: stereo
+   *          stream rings (0..64) of streamFrames frames each (a power of two >= maxBlock, default
+   *          65536); recordFrames: the record ring's frames (a power of two >= maxBlock; 0: none)
    */
   constructor(exports, { sampleRate, maxBlock = 128, tracks, channels = 2, buses = 0, clipsPerTrack = 64,
-    poolBytes = 16 << 20 }) {
+    poolBytes = 16 << 20, streams = 0, streamFrames = 0, recordFrames = 0 }) {
     this.exports = exports;
     this.sampleRate = sampleRate;
     this.maxBlock = maxBlock;
@@ -31,7 +38,7 @@ export class Session {
     // The reply to a pool allocation lists one span per page at worst.
     const replyBytes = nextPowerOfTwo(Math.max(16384, 4 * (4 + 3 * pages)));
     this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks, 0, channels, buses,
-      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes));
+      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes, streams, streamFrames, recordFrames));
     const buffer = exports.memory.buffer;
     this.commands = new CommandWriter(new SharedRing(buffer, exports.wamix_session_command_ring(this.handle)));
     this.replies = new ReplyReader(new SharedRing(buffer, exports.wamix_session_reply_ring(this.handle)));
@@ -39,6 +46,64 @@ export class Session {
     this.status = new Uint32Array(buffer, exports.wamix_session_status(this.handle), STATUS.WORDS);
     this.trackCount = tracks;
     this.busCount = buses;
+    this.streamCount = streams;
+  }
+
+  /**
+   * Where stream i's ring is, for a StreamWriter in any thread (js/stream.js):
+   * post `memory` (or `memory.buffer`) and `byteOffset` to the Worker.
+   * @returns {{memory: WebAssembly.Memory, byteOffset: number}}
+   */
+  streamRing(i) {
+    const byteOffset = this.exports.wamix_session_stream_ring(this.handle, i);
+    if (!byteOffset) throw new RangeError(`wamix: no stream ${i} (the session has ${this.streamCount})`);
+    return { memory: this.exports.memory, byteOffset };
+  }
+
+  /** Where the record ring is, for a Recorder; throws when the session has none. */
+  recordRing() {
+    const byteOffset = this.exports.wamix_session_record_ring(this.handle);
+    if (!byteOffset) throw new RangeError('wamix: the session has no record ring (recordFrames 0)');
+    return { memory: this.exports.memory, byteOffset };
+  }
+
+  /** Binds a stream to a track; mode STREAM_MODE.TRANSPORT (a file) or .LIVE (js/stream.js). */
+  bindStream(stream, track, mode) {
+    return bindStream(this.commands, stream, track, mode);
+  }
+
+  /** Unbinds a stream and empties its ring: stop its writer first. */
+  unbindStream(stream) {
+    return unbindStream(this.commands, stream);
+  }
+
+  /** Starts or stops recording the master into the record ring. */
+  record(on) {
+    return recordMaster(this.commands, on);
+  }
+
+  /**
+   * The stream and recording counters of the status block, read as one
+   * consistent snapshot (retried while the audio thread rewrites it). Not
+   * for the audio path: allocates the result.
+   * @returns {{underruns: number, silentFrames: number, recordOverruns: number, recordDroppedFrames: number,
+   *            recorded: number, recording: boolean, ringStatus: number}}
+   */
+  streamCounters() {
+    const st = this.status;
+    for (;;) {
+      const seq = Atomics.load(st, STATUS.SEQ);
+      const out = {
+        underruns: Atomics.load(st, STATUS.STREAM_UNDERRUNS),
+        silentFrames: Atomics.load(st, STATUS.STREAM_SILENT_FRAMES),
+        recordOverruns: Atomics.load(st, STATUS.RECORD_OVERRUNS),
+        recordDroppedFrames: Atomics.load(st, STATUS.RECORD_DROPPED_FRAMES),
+        recorded: Atomics.load(st, STATUS.RECORDED_HI) * 2 ** 32 + Atomics.load(st, STATUS.RECORDED_LO),
+        recording: Atomics.load(st, STATUS.RECORDING) === 1,
+        ringStatus: Atomics.load(st, STATUS.STREAM_RING_STATUS),
+      };
+      if ((seq & 1) === 0 && Atomics.load(st, STATUS.SEQ) === seq) return out;
+    }
   }
 
   /** Commands rejected so far (bad opcode, length, index, handle or value). */
