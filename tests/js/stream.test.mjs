@@ -26,27 +26,36 @@ const CTRL = { LOGGED: 0, DONE: 1, RECORDED_LO: 2, RECORDED_HI: 3 };
 const nap = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms) => Atomics.wait(nap, 0, 0, ms);
 
+/**
+ * After a push or a pop that moved n frames: back off while nothing moves,
+ * pause at random, and now and then (after a move) stall for a while.
+ */
+function pace(n, p, random) {
+  p.idle = n === 0 ? p.idle + 1 : 0;
+  backoff(p.idle);
+  randomPause(random);
+  if (n > 0 && random() < 1 / p.stallEvery) {
+    sleep(p.stallMs[0] + random() * (p.stallMs[1] - p.stallMs[0]));
+    p.stalls++;
+  }
+}
+
 /** Producer: `total` frames of the sequence, chunks 1..maxChunk, random pauses and stalls. */
 function produce({ memory, byteOffset, total, seed, maxChunk, stallEvery, stallMs }) {
   const writer = new StreamWriter(memory.buffer, byteOffset);
   const random = mulberry32(seed ^ 0x50);
   const chunk = new Float32Array(2 * maxChunk);
-  let idle = 0, stalls = 0, pushes = 0;
+  const pacing = { idle: 0, stalls: 0, stallEvery, stallMs };
+  let pushes = 0;
   while (writer.frames < total) {
     const want = Math.min(1 + ((random() * maxChunk) | 0), total - writer.frames);
     const base = writer.frames;
     for (let i = 0; i < 2 * want; i++) chunk[i] = seqValue(2 * base + i, seed);
     const n = writer.push(chunk, want);
     pushes++;
-    idle = n === 0 ? idle + 1 : 0;
-    backoff(idle);
-    randomPause(random);
-    if (n > 0 && random() < 1 / stallEvery) { // now and then, after a push or a pop, stop for a while
-      sleep(stallMs[0] + random() * (stallMs[1] - stallMs[0]));
-      stalls++;
-    }
+    pace(n, pacing, random);
   }
-  return { frames: writer.frames, pushes, stalls, status: writer.status };
+  return { frames: writer.frames, pushes, stalls: pacing.stalls, status: writer.status };
 }
 
 /**
@@ -78,7 +87,8 @@ function record({ memory, byteOffset, log, ctrl, latency, seed, maxChunk, stallE
     return log[at + 3] && io < log[at] - log[at + 1] ? seqValue(2 * (fedBefore + io) + c, seed) : 0;
   };
   // the output cursor: block ob, frame oo in it
-  let ob = 0, oo = 0, popped = 0, bad = 0, firstBad = -1, fedSeen = 0, zeros = 0, stalls = 0, idle = 0;
+  let ob = 0, oo = 0, popped = 0, bad = 0, firstBad = -1, fedSeen = 0, zeros = 0;
+  const pacing = { idle: 0, stalls: 0, stallEvery, stallMs };
   const skipDropped = () => {
     while (ob < logged() && log[LOG_WORDS * ob + 2]) {
       advanceInput(log[LOG_WORDS * ob]);
@@ -107,16 +117,12 @@ function record({ memory, byteOffset, log, ctrl, latency, seed, maxChunk, stallE
       }
     }
     popped += n;
-    idle = n === 0 ? idle + 1 : 0;
-    backoff(idle);
-    randomPause(random);
-    if (n > 0 && random() < 1 / stallEvery) { // now and then, after a push or a pop, stop for a while
-      sleep(stallMs[0] + random() * (stallMs[1] - stallMs[0]));
-      stalls++;
-    }
+    pace(n, pacing, random);
   }
   skipDropped();
-  return { popped, frames: recorder.frames, bad, firstBad, fedSeen, zeros, stalls, blocksSeen: ob, status: recorder.status };
+  return {
+    popped, frames: recorder.frames, bad, firstBad, fedSeen, zeros, stalls: pacing.stalls, blocksSeen: ob, status: recorder.status,
+  };
 }
 
 if (!isMainThread && workerData?.streamWorker) {
