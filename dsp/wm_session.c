@@ -22,6 +22,7 @@ struct wm_session {
     wm_mixer* mixer;
     wm_ring cmd;   /* we are its consumer (and owner) */
     wm_ring reply; /* we are its producer (and owner) */
+    wm_streams streams; /* stream rings in, record ring out (wm_streams.h) */
     uint32_t* cmd_buf;   /* cmd capacity words: any record fits */
     int cmd_buf_bytes;
     uint32_t* reply_buf; /* reply_words words */
@@ -63,7 +64,10 @@ static int normalize(const wm_session_config* in, wm_session_config* out)
         return 0;
     if (wm_mixer_memory_size(&out->mixer) == 0)
         return 0;
-    return 1;
+    int streams_ok;
+    wm_streams_memory_size(out->stream_count, out->stream_ring_frames, out->record_ring_frames, out->mixer.max_block,
+                           &streams_ok);
+    return streams_ok;
 }
 
 static int reply_words_for(const wm_session_config* c)
@@ -90,6 +94,8 @@ size_t wm_session_memory_size(const wm_session_config* cfg)
     n += (size_t)(rw / 3 + 1) * sizeof(wm_pool_span) + 64;
     n += WM_SESSION_STATUS_WORDS * 4 + 64;
     n += ((size_t)strips * 4 + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float) + 64;
+    int ok;
+    n += wm_streams_memory_size(c.stream_count, c.stream_ring_frames, c.record_ring_frames, c.mixer.max_block, &ok);
     return n;
 }
 
@@ -143,6 +149,11 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
     s->levels = wm_arena_alloc(a, ((size_t)s->strips * 4 + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float), 16);
     if (!s->cmd_buf || !s->reply_buf || !s->spans || !s->status || !s->levels)
         goto fail;
+    r = wm_streams_init(&s->streams, a, c.stream_count, c.stream_ring_frames, c.record_ring_frames, c.mixer.max_block);
+    if (r != WM_OK) {
+        e = r;
+        goto fail;
+    }
     s->status[WM_SESSION_ST_LATENCY] = (uint32_t)wm_mixer_latency(s->mixer);
     if (err)
         *err = WM_OK;
@@ -253,7 +264,7 @@ static int op_pool_alloc(wm_session* s, const uint32_t* w)
     return h < 0 ? h : WM_OK;
 }
 
-static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2};
+static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2, 0, 0, 4, 2, 2};
 
 /* Applies one record of `bytes` bytes in s->cmd_buf: WM_OK or WM_ERR_*. */
 static int apply(wm_session* s, int bytes)
@@ -322,6 +333,12 @@ static int apply(wm_session* s, int bytes)
     }
     case WM_SESSION_OP_POOL_FREE:
         return wm_pool_free(&s->pool, (int32_t)w[1]);
+    case WM_SESSION_OP_STREAM_BIND:
+        return wm_streams_bind(&s->streams, s->mixer, w[1], w[2], w[3]);
+    case WM_SESSION_OP_STREAM_UNBIND:
+        return wm_streams_unbind(&s->streams, w[1]);
+    case WM_SESSION_OP_RECORD:
+        return wm_streams_record(&s->streams, w[1]);
     default:
         return WM_ERR_ARG;
     }
@@ -351,6 +368,15 @@ static void publish_status(wm_session* s)
     store_status(st, WM_SESSION_ST_RING_STATUS, wm_ring_status(&s->cmd));
     store_status(st, WM_SESSION_ST_PENDING_WORDS, (uint32_t)wm_ring_available_read(&s->cmd));
     store_status(st, WM_SESSION_ST_LOOP_ON, (uint32_t)t->loop_on);
+    const wm_streams* sm = &s->streams;
+    store_status(st, WM_SESSION_ST_STREAM_UNDERRUNS, sm->underruns);
+    store_status(st, WM_SESSION_ST_STREAM_SILENT_FRAMES, sm->silent_frames);
+    store_status(st, WM_SESSION_ST_RECORD_OVERRUNS, sm->record_overruns);
+    store_status(st, WM_SESSION_ST_RECORD_DROPPED_FRAMES, sm->record_dropped);
+    store_status(st, WM_SESSION_ST_RECORDED_LO, (uint32_t)sm->recorded);
+    store_status(st, WM_SESSION_ST_RECORDED_HI, (uint32_t)(sm->recorded >> 32));
+    store_status(st, WM_SESSION_ST_RECORDING, (uint32_t)sm->recording);
+    store_status(st, WM_SESSION_ST_STREAM_RING_STATUS, wm_streams_ring_status(sm));
     __atomic_store_n(&st[WM_SESSION_ST_SEQ], seq + 1u, __ATOMIC_RELEASE); /* even: done */
 }
 
@@ -374,7 +400,9 @@ int wm_session_process(wm_session* s, int n)
             s->last_op = bytes >= 4 ? s->cmd_buf[0] : 0;
         }
     }
+    wm_streams_pull(&s->streams, s->mixer, n);
     wm_mixer_process(s->mixer, n);
+    wm_streams_capture(&s->streams, s->mixer, n);
     s->blocks++;
     publish_status(s);
     return taken;
@@ -415,3 +443,5 @@ int wm_session_level_count(const wm_session* s) { return s ? 4 * s->strips + WM_
 wm_mixer* wm_session_mixer(wm_session* s) { return s ? s->mixer : NULL; }
 wm_pool* wm_session_pool(wm_session* s) { return s ? &s->pool : NULL; }
 int wm_session_strip_count(const wm_session* s) { return s ? s->strips : 0; }
+void* wm_session_stream_ring(wm_session* s, int i) { return s ? wm_streams_ring(&s->streams, i) : NULL; }
+void* wm_session_record_ring(wm_session* s) { return s ? wm_streams_record_ring(&s->streams) : NULL; }

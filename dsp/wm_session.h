@@ -32,6 +32,21 @@
       9  POOL_COMMIT      [9, handle, frames_loaded]
      10  POOL_COMPLETE    [10, handle, frames_total]
      11  POOL_FREE        [11, handle]
+     14  STREAM_BIND      [14, stream, track, mode]
+                          mode 0: pulled while the transport plays (a
+                          file), 1: pulled every block (a live feed)
+     15  STREAM_UNBIND    [15, stream]   stops it and empties its ring
+     16  RECORD           [16, on(0|1)]  the master into the record ring
+
+   STREAMS AND RECORDING (wm_streams.h has the rules: underruns play
+   silence and the stream resumes in sequence; a block that does not fit
+   the record ring is dropped whole and counted, never waited for). The
+   config's stream_count stereo frames rings of stream_ring_frames frames
+   (wm_session_stream_ring) are written by the page's Workers; the record
+   ring of record_ring_frames frames (wm_session_record_ring; 0: none, and
+   RECORD is rejected) is read by one. A stream bound to a track is its
+   external input. STREAM_BIND is rejected for a stream or track out of
+   range, a mode other than 0 or 1, or a track bound to another stream.
 
    Every word is validated before use (indices against the counts, handles
    by the pool's generations, clip ids by the clip list, values by the
@@ -78,6 +93,7 @@
 #include "wm_mixer.h"
 #include "wm_pool.h"
 #include "wm_ring.h"
+#include "wm_streams.h"
 
 enum {
     WM_SESSION_OP_SET_STRIP_PARAM = 1,
@@ -91,7 +107,10 @@ enum {
     WM_SESSION_OP_POOL_COMMIT = 9,
     WM_SESSION_OP_POOL_COMPLETE = 10,
     WM_SESSION_OP_POOL_FREE = 11,
-    WM_SESSION_OP_COUNT = 12
+    WM_SESSION_OP_STREAM_BIND = 14,
+    WM_SESSION_OP_STREAM_UNBIND = 15,
+    WM_SESSION_OP_RECORD = 16,
+    WM_SESSION_OP_COUNT = 17
 };
 
 /* Status block word offsets. */
@@ -111,7 +130,15 @@ enum {
     WM_SESSION_ST_RING_STATUS = 12, /* command ring WM_RING_BAD_* bits */
     WM_SESSION_ST_PENDING_WORDS = 13, /* command words left for the next block */
     WM_SESSION_ST_LOOP_ON = 14,
-    WM_SESSION_STATUS_WORDS = 16
+    WM_SESSION_ST_STREAM_UNDERRUNS = 16,     /* stream pulls short of a block, all streams */
+    WM_SESSION_ST_STREAM_SILENT_FRAMES = 17, /* frames of silence they played instead */
+    WM_SESSION_ST_RECORD_OVERRUNS = 18,      /* blocks not recorded: the record ring was full */
+    WM_SESSION_ST_RECORD_DROPPED_FRAMES = 19, /* their frames */
+    WM_SESSION_ST_RECORDED_LO = 20,          /* frames pushed into the record ring, int64 */
+    WM_SESSION_ST_RECORDED_HI = 21,
+    WM_SESSION_ST_RECORDING = 22,            /* 1 while RECORD is on */
+    WM_SESSION_ST_STREAM_RING_STATUS = 23,   /* WM_RING_BAD_* of the stream and record rings, or-ed */
+    WM_SESSION_STATUS_WORDS = 24
 };
 
 /* Level region: 4 floats per strip, then these (index from 4 * strips). */
@@ -134,6 +161,9 @@ typedef struct {
     int command_ring_bytes;  /* data bytes, a power of two, 64 .. 2^26 */
     int reply_ring_bytes;    /* the same */
     int max_commands_per_block; /* 0: WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK */
+    int stream_count;        /* 0 .. WM_STREAMS_MAX */
+    int stream_ring_frames;  /* 0: WM_STREAMS_DEFAULT_RING_FRAMES; else a power of two >= max_block */
+    int record_ring_frames;  /* 0: no recording; else a power of two >= max_block */
 } wm_session_config;
 
 typedef struct wm_session wm_session;
@@ -150,7 +180,9 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
                               int* err);
 
 /* wm_session_process -- apply up to max_commands_per_block pending
-   commands, render n frames (wm_mixer_process), rewrite the status block.
+   commands, pull the bound streams, render n frames (wm_mixer_process),
+   push the master into the record ring while recording, rewrite the
+   status block.
    Returns the number of records taken from the command ring, or WM_ERR_ARG
    (n outside 0..max_block: nothing done). Realtime: safe (no allocation,
    no locks; pool frees are O(pages)). Thread: the audio thread. */
@@ -174,5 +206,11 @@ int wm_session_level_count(const wm_session* s);
 wm_mixer* wm_session_mixer(wm_session* s);
 wm_pool* wm_session_pool(wm_session* s);
 int wm_session_strip_count(const wm_session* s); /* T + B + 1 */
+
+/* The start of stream i's ring header and of the record ring's (the page's
+   Workers attach to them); NULL out of range or without recording.
+   Realtime: safe. Thread: any. */
+void* wm_session_stream_ring(wm_session* s, int i);
+void* wm_session_record_ring(wm_session* s);
 
 #endif

@@ -8,14 +8,16 @@
 import { SharedRing } from './ring.js';
 import { CommandWriter, ReplyReader, TRANSPORT } from './commands.js';
 import { check } from './wamix-core.js';
+import { bindStream, unbindStream, recordMaster } from './stream.js';
 
 const POOL_PAGE_BYTES = 16384; // the pool's default page: 4096 floats
 const COMMAND_RING_BYTES = 65536;
 /** Word offsets of the status block (dsp/wm_session.h, WM_SESSION_ST_*). */
 export const STATUS = Object.freeze({
-  WORDS: 16, SEQ: 0, POSITION_LO: 1, POSITION_HI: 2, STATE: 3, APPLIED: 4, REJECTED: 5, LAST_ERROR: 6,
+  WORDS: 24, SEQ: 0, POSITION_LO: 1, POSITION_HI: 2, STATE: 3, APPLIED: 4, REJECTED: 5, LAST_ERROR: 6,
   LAST_REJECTED_OP: 7, REPLIES_DROPPED: 8, CLAMPED: 9, BLOCKS: 10, LATENCY: 11, RING_STATUS: 12,
-  PENDING_WORDS: 13, LOOP_ON: 14,
+  PENDING_WORDS: 13, LOOP_ON: 14, STREAM_UNDERRUNS: 16, STREAM_SILENT_FRAMES: 17, RECORD_OVERRUNS: 18,
+  RECORD_DROPPED_FRAMES: 19, RECORDED_LO: 20, RECORDED_HI: 21, RECORDING: 22, STREAM_RING_STATUS: 23,
 });
 
 const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
@@ -38,10 +40,13 @@ export class Session {
   /**
    * @param {WebAssembly.Exports & {memory: WebAssembly.Memory}} exports from instantiate()
    * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2, buses?: number,
-   *          clipsPerTrack?: number, poolBytes?: number}} config  tracks: how many, all with `channels`
+   *          clipsPerTrack?: number, poolBytes?: number, streams?: number, streamFrames?: number,
+   *          recordFrames?: number}} config  tracks: how many, all with `channels`; streams: stereo
+   *          stream rings (0..64) of streamFrames frames each (a power of two >= maxBlock, default
+   *          65536); recordFrames: the record ring's frames (a power of two >= maxBlock; 0: none)
    */
   constructor(exports, { sampleRate, maxBlock = 128, tracks, channels = 2, buses = 0, clipsPerTrack = 64,
-    poolBytes = 16 << 20 }) {
+    poolBytes = 16 << 20, streams = 0, streamFrames = 0, recordFrames = 0 }) {
     this.exports = exports;
     this.sampleRate = sampleRate;
     this.maxBlock = maxBlock;
@@ -49,7 +54,7 @@ export class Session {
     // The reply to a pool allocation lists one span per page at worst.
     const replyBytes = nextPowerOfTwo(Math.max(16384, 4 * (4 + 3 * pages)));
     this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks, 0, channels, buses,
-      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes));
+      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes, streams, streamFrames, recordFrames));
     const buffer = exports.memory.buffer;
     this.commands = new CommandWriter(new SharedRing(buffer, exports.wamix_session_command_ring(this.handle)));
     this.replies = new ReplyReader(new SharedRing(buffer, exports.wamix_session_reply_ring(this.handle)));
@@ -63,6 +68,60 @@ export class Session {
     this.analysis = new Float32Array(buffer, exports.wamix_session_analysis(this.handle), exports.wamix_analysis_floats());
     this.poolRegion = exports.wamix_session_pool_region(this.handle);
     this.poolBytes = exports.wamix_session_pool_bytes(this.handle);
+    this.streamCount = streams;
+  }
+
+  /**
+   * Where stream i's ring is, for a StreamWriter in any thread (js/stream.js):
+   * post `memory` (or `memory.buffer`) and `byteOffset` to the Worker.
+   * @returns {{memory: WebAssembly.Memory, byteOffset: number}}
+   */
+  streamRing(i) {
+    const byteOffset = this.exports.wamix_session_stream_ring(this.handle, i);
+    if (!byteOffset) throw new RangeError(`wamix: no stream ${i} (the session has ${this.streamCount})`);
+    return { memory: this.exports.memory, byteOffset };
+  }
+
+  /** Where the record ring is, for a Recorder; throws when the session has none. */
+  recordRing() {
+    const byteOffset = this.exports.wamix_session_record_ring(this.handle);
+    if (!byteOffset) throw new RangeError('wamix: the session has no record ring (recordFrames 0)');
+    return { memory: this.exports.memory, byteOffset };
+  }
+
+  /** Binds a stream to a track; mode STREAM_MODE.TRANSPORT (a file) or .LIVE (js/stream.js). */
+  bindStream(stream, track, mode) {
+    return bindStream(this.commands, stream, track, mode);
+  }
+
+  /** Unbinds a stream and empties its ring: stop its writer first. */
+  unbindStream(stream) {
+    return unbindStream(this.commands, stream);
+  }
+
+  /** Starts or stops recording the master into the record ring. */
+  record(on) {
+    return recordMaster(this.commands, on);
+  }
+
+  /**
+   * The stream and recording counters of the status block, read as one
+   * consistent snapshot (retried while the audio thread rewrites it). Not
+   * for the audio path: allocates the result.
+   * @returns {{underruns: number, silentFrames: number, recordOverruns: number, recordDroppedFrames: number,
+   *            recorded: number, recording: boolean, ringStatus: number}}
+   */
+  streamCounters() {
+    const w = this.statusWords();
+    return {
+      underruns: w[STATUS.STREAM_UNDERRUNS],
+      silentFrames: w[STATUS.STREAM_SILENT_FRAMES],
+      recordOverruns: w[STATUS.RECORD_OVERRUNS],
+      recordDroppedFrames: w[STATUS.RECORD_DROPPED_FRAMES],
+      recorded: w[STATUS.RECORDED_HI] * 2 ** 32 + w[STATUS.RECORDED_LO],
+      recording: w[STATUS.RECORDING] === 1,
+      ringStatus: w[STATUS.STREAM_RING_STATUS],
+    };
   }
 
   /** Commands rejected so far (bad opcode, length, index, handle or value). */

@@ -69,7 +69,8 @@ static wm_session* session_of(int handle)
    inside the memory. */
 static int session_config(wm_session_config* c, float sample_rate, int max_block, int track_count,
                           const unsigned char* track_channels, int channels, int bus_count, int clips_per_track,
-                          int pool_pages, int pool_page_floats, int command_ring_bytes, int reply_ring_bytes)
+                          int pool_pages, int pool_page_floats, int command_ring_bytes, int reply_ring_bytes,
+                          int stream_count, int stream_ring_frames, int record_ring_frames)
 {
     memset(c, 0, sizeof *c);
     if (track_count < 1 || track_count > WM_MIXER_MAX_TRACKS)
@@ -88,6 +89,9 @@ static int session_config(wm_session_config* c, float sample_rate, int max_block
     c->pool_page_floats = pool_page_floats;
     c->command_ring_bytes = command_ring_bytes;
     c->reply_ring_bytes = reply_ring_bytes;
+    c->stream_count = stream_count;
+    c->stream_ring_frames = stream_ring_frames;
+    c->record_ring_frames = record_ring_frames;
     return 1;
 }
 
@@ -95,26 +99,31 @@ static int session_config(wm_session_config* c, float sample_rate, int max_block
 WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int track_count,
                                            const unsigned char* track_channels, int channels, int bus_count,
                                            int clips_per_track, int pool_pages, int pool_page_floats,
-                                           int command_ring_bytes, int reply_ring_bytes)
+                                           int command_ring_bytes, int reply_ring_bytes, int stream_count,
+                                           int stream_ring_frames, int record_ring_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
-                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes))
+                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
+                        stream_count, stream_ring_frames, record_ring_frames))
         return 0;
     size_t bytes = wm_session_memory_size(&c);
     return bytes ? bytes + wm_analyzer_memory_size(WM_ANALYZER_MAX_FFT) + WM_ANALYSIS_FLOATS * sizeof(float) + 16 : 0;
 }
 
 /* Returns a handle >= 1, or a negative WM_ERR_* code. Span byte offsets in
-   POOL_ALLOC replies are linear-memory addresses. */
+   POOL_ALLOC replies are linear-memory addresses. The last three arguments
+   (streams and recording, wm_session.h) may be 0: no streams, no record ring. */
 WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_count,
                                    const unsigned char* track_channels, int channels, int bus_count,
                                    int clips_per_track, int pool_pages, int pool_page_floats,
-                                   int command_ring_bytes, int reply_ring_bytes)
+                                   int command_ring_bytes, int reply_ring_bytes, int stream_count,
+                                   int stream_ring_frames, int record_ring_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
-                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes))
+                        clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
+                        stream_count, stream_ring_frames, record_ring_frames))
         return WM_ERR_ARG;
     int slot = 0;
     while (slot < WM_MAX_SESSIONS && sessions[slot])
@@ -169,6 +178,21 @@ WM_EXPORT const uint32_t* wamix_session_status(int handle)
 {
     wm_session* s = session_of(handle);
     return s ? wm_session_status(s) : NULL;
+}
+
+/* Byte offsets of stream i's ring header and of the record ring's (frames
+   rings: js/stream.js attaches to them); 0 out of range, without recording
+   or for a bad handle. */
+WM_EXPORT void* wamix_session_stream_ring(int handle, int i)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_stream_ring(s, i) : NULL;
+}
+
+WM_EXPORT void* wamix_session_record_ring(int handle)
+{
+    wm_session* s = session_of(handle);
+    return s ? wm_session_record_ring(s) : NULL;
 }
 
 /* The master output, channel 0 or 1: max_block floats. */
