@@ -14,6 +14,7 @@ import { readStatus, STATUS } from './session.js';
 import { WamixError } from './wamix-core.js';
 import { createMemory, unshareMemoryImport } from './memory.js';
 import { BufferedRing, PortRing, Replies } from './links.js';
+import { STREAM_MODE, bindStream, unbindStream, recordMaster } from './stream.js';
 import { Track, Strip, Master } from './strips.js';
 import { Analyser } from './analyser.js';
 import { PROCESSOR_NAME, MSG, CLOCK } from './protocol.js';
@@ -71,14 +72,21 @@ export const MESSAGE_MODE_REASON =
  * Creates a mixer on `context`. Main thread.
  * @param {BaseAudioContext} context
  * @param {{tracks?: number, channels?: 1|2, buses?: number, clipsPerTrack?: number, poolSeconds?: number,
+ *          streams?: number, streamSeconds?: number, recordSeconds?: number,
  *          memoryBytes?: number, module?: WebAssembly.Module, wasmUrl?: string|URL, workletUrl?: string|URL}} [options]
- *   tracks (default 8) of `channels` each; poolSeconds: stereo seconds the sample pool holds (default 120)
+ *   tracks (default 8) of `channels` each; poolSeconds: stereo seconds the sample pool holds (default 120);
+ *   streams: audio rings a Worker can feed tracks through (default 0), each holding streamSeconds
+ *   (default 2); recordSeconds: a ring the master is recorded into (default 0: none)
  * @returns {Promise<Mixer>}
  */
 export async function createMixer(context, options = {}) {
-  const { tracks = 8, channels = 2, buses = 1, clipsPerTrack = 64, poolSeconds = 120 } = options;
+  const { tracks = 8, channels = 2, buses = 1, clipsPerTrack = 64, poolSeconds = 120, streams = 0,
+    streamSeconds = 2, recordSeconds = 0 } = options;
+  const ringFrames = (seconds) => (seconds > 0 ? 2 ** Math.ceil(Math.log2(Math.max(128, seconds * context.sampleRate))) : 0);
+  const streamFrames = streams > 0 ? ringFrames(streamSeconds) : 0, recordFrames = ringFrames(recordSeconds);
   const poolBytes = Math.ceil((poolSeconds * context.sampleRate * 2 * 4) / POOL_PAGE_BYTES) * POOL_PAGE_BYTES;
-  const memoryBytes = options.memoryBytes ?? Math.max(64 << 20, poolBytes + (32 << 20) + tracks * (1 << 20));
+  const ringBytes = 8 * (streams * streamFrames + recordFrames);
+  const memoryBytes = options.memoryBytes ?? Math.max(64 << 20, poolBytes + ringBytes + (32 << 20) + tracks * (1 << 20));
   const shared = canShareMemory();
   const [module] = await Promise.all([
     options.module ?? compileWamix(options.wasmUrl, { shared }),
@@ -99,7 +107,7 @@ export async function createMixer(context, options = {}) {
     outputChannelCount: [2],
     processorOptions: {
       module, memory, memoryBytes,
-      session: { tracks, channels, buses, clipsPerTrack, poolBytes },
+      session: { tracks, channels, buses, clipsPerTrack, poolBytes, streams, streamFrames, recordFrames },
       blocks: Object.fromEntries(Object.entries(blocks).map(([k, b]) => [k, b.buffer])),
     },
   });
@@ -138,6 +146,7 @@ export class Mixer extends EventTarget {
     this.modeReason = this.mode === 'shared' ? '' : MESSAGE_MODE_REASON;
     this.sampleRate = ready.layout.sampleRate;
     this.latencyFrames = ready.layout.latency;
+    this.layout = ready.layout;
     this.paramTables = ready.layout.params;
     this.blocks = blocks;
     const isShared = this.mode === 'shared';
@@ -270,6 +279,41 @@ export class Mixer extends EventTarget {
     this.commands.loop(this.loop.start, this.loop.end, on);
   }
 
+  /**
+   * Where stream `i`'s ring lives, for a StreamWriter (js/stream.js) in a
+   * Worker: post it {memory, byteOffset}. Shared mode only: without shared
+   * memory no other thread can reach the ring.
+   */
+  streamRing(i) {
+    return this.ringLocation(this.layout.streamRings[i], `stream ${i} (the mixer has ${this.layout.streamRings.length})`);
+  }
+
+  /** Where the record ring lives, for a Recorder (js/stream.js). Shared mode only. */
+  recordRing() {
+    return this.ringLocation(this.layout.recordRing, 'record ring (create the mixer with recordSeconds)');
+  }
+
+  ringLocation(byteOffset, what) {
+    if (this.mode !== 'shared') throw new Error(`wamix: streams and recording need shared memory. ${this.modeReason}`);
+    if (!byteOffset) throw new RangeError(`wamix: no ${what}`);
+    return { memory: this.memory, byteOffset };
+  }
+
+  /** Plays stream `i` on `track`: only while the transport plays (a long file) or, with live, always. */
+  bindStream(i, track, { live = false } = {}) {
+    bindStream(this.commands, i, track, live ? STREAM_MODE.LIVE : STREAM_MODE.TRANSPORT);
+  }
+
+  /** Stops stream `i` and empties its ring (stop its writer first). */
+  unbindStream(i) {
+    unbindStream(this.commands, i);
+  }
+
+  /** Starts or stops recording the master into the record ring. */
+  record(on) {
+    recordMaster(this.commands, on);
+  }
+
   /** A consistent copy of the engine's status words (see STATUS). */
   statusWords() {
     if (this.mode === 'shared') return readStatus(this.statusView, this.statusCopy);
@@ -304,6 +348,8 @@ export class Mixer extends EventTarget {
       quanta,
       load,
       latencyFrames: this.latencyFrames,
+      streamUnderruns: w[STATUS.STREAM_UNDERRUNS],
+      recordOverruns: w[STATUS.RECORD_OVERRUNS],
       mode: this.mode,
     };
   }

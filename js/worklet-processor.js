@@ -79,6 +79,8 @@ class WamixProcessor extends AudioWorkletProcessor {
       latency: s.latency,
       sampleRate,
       params: readParamTables(e),
+      streamRings: Array.from({ length: s.streamCount }, (_, i) => e.wamix_session_stream_ring(s.handle, i)),
+      recordRing: e.wamix_session_record_ring(s.handle),
       clockOffset: currentFrame,
     };
   }

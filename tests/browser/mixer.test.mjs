@@ -15,7 +15,7 @@ async function setUp(page) {
   return page.evaluate(async ({ hz, amplitude }) => {
     const { createMixer } = await import('/js/index.js');
     const context = new AudioContext();
-    const mixer = await createMixer(context, { tracks: 2, buses: 1, channels: 1, poolSeconds: 4 });
+    const mixer = await createMixer(context, { tracks: 2, buses: 1, channels: 1, poolSeconds: 4, streams: 1 });
     mixer.connect(context.destination);
     const rate = context.sampleRate, frames = rate; // one second: a whole number of periods
     const sine = new Float32Array(frames).map((_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -114,6 +114,29 @@ async function exercise(t, { isolation }) {
     return Math.max(...wave.map(Math.abs));
   });
   assert.equal(loudest, 0, 'muted: the master is silent');
+
+  if (isolation) {
+    // A Worker feeds a live stream into track 1 through shared memory: the
+    // master then carries both sines (uncorrelated: powers add).
+    const started = await page.evaluate(async () => {
+      const { mixer, context } = window.t;
+      mixer.tracks[0].mute.value = 0;
+      const worker = new Worker('/tests/browser/stream-worker.js', { type: 'module' });
+      const feeding = new Promise((r) => { worker.onmessage = (e) => r(e.data); });
+      worker.postMessage({ ...mixer.streamRing(0), sampleRate: context.sampleRate });
+      const answer = await feeding;
+      mixer.bindStream(0, 1, { live: true });
+      return answer;
+    });
+    assert.equal(started, 'feeding');
+    const both = await masterRms(page);
+    const power = (db) => 10 ** (db / 10);
+    const sum = 10 * Math.log10(power(expected - 12) + power(expected));
+    assert.ok(Math.abs(both - sum) < 0.3, `sine clip + streamed sine: ${both} dB, expected ${sum.toFixed(2)} dB`);
+    assert.equal(await page.evaluate(() => window.t.mixer.status().streamUnderruns), 0, 'the Worker keeps ahead');
+  } else {
+    await assert.rejects(page.evaluate(() => window.t.mixer.streamRing(0)), /shared memory/);
+  }
 
   await page.evaluate(() => window.t.mixer.dispose());
   assert.deepEqual(errors, []);
