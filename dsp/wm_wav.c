@@ -7,6 +7,12 @@
 
 #include <string.h>
 
+/* Not an audio path, and it goes into the browser's WASM: built for size
+   (clang's minsize on every function here; the rest of the module is -O3). */
+#ifdef __clang__
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define FOURCC(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 #define ID_RIFF FOURCC('R', 'I', 'F', 'F')
 #define ID_WAVE FOURCC('W', 'A', 'V', 'E')
@@ -186,3 +192,7 @@ size_t wm_wav_convert(const wm_wav_info* info, const uint8_t* src, size_t frames
     }
     return frames;
 }
+
+#ifdef __clang__
+#pragma clang attribute pop
+#endif
