@@ -47,7 +47,7 @@ function keys(value, path, allowed) {
 function list(value, path, max) {
   if (!Array.isArray(value)) fail(path, 'must be an array');
   if (value.length > max) fail(path, `at most ${max} entries, not ${value.length}`);
-  return value;
+  return Array.from(value); // a hole (possible in an object built in JavaScript) becomes undefined, and is refused
 }
 
 /** A finite number in [min, max] (max may be Infinity); `above`: strictly > min. */
