@@ -142,3 +142,18 @@ test('files and clips that cannot be rendered: errors that name the clip and the
     });
   }
 });
+
+test('automation: a linear fader ramp, or a clear refusal where the build has no AUTOMATE command', async () => {
+  const { CommandWriter } = await import('../../js/commands.js');
+  const description = { sampleRate: RATE, duration: 1, tracks: [{ name: 'a', channels: 1, clips: [{ file: dc, start: 0 }] }],
+    automation: [{ target: 'track:a', param: 'fader_db', events: [
+      { type: 'setValueAtTime', time: 0, value: 0 }, { type: 'linearRampToValueAtTime', time: 0.5, value: -20 }] }] };
+  if (typeof CommandWriter.prototype.automate !== 'function') {
+    await assert.rejects(render(description), /^DescriptionError: automation\[0\]: automation is not supported by this build/);
+    return;
+  }
+  const out = await render(description);
+  const db = (t) => (t >= RATE / 2 ? -20 : (-20 * t) / (RATE / 2));
+  const error = maxError(out.channels[0], (t) => 0.5 * CENTRE * 10 ** (db(t) / 20), 0, RATE);
+  assert.ok(error < 1e-4, `the fader follows the ramp in dB: ${error}`);
+});
