@@ -39,11 +39,12 @@ export function readStatus(words, target) {
 export class Session {
   /**
    * @param {WebAssembly.Exports & {memory: WebAssembly.Memory}} exports from instantiate()
-   * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2, buses?: number,
+   * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2|number[], buses?: number,
    *          clipsPerTrack?: number, poolBytes?: number, streams?: number, streamFrames?: number,
-   *          recordFrames?: number}} config  tracks: how many, all with `channels`; streams: stereo
-   *          stream rings (0..64) of streamFrames frames each (a power of two >= maxBlock, default
-   *          65536); recordFrames: the record ring's frames (a power of two >= maxBlock; 0: none)
+   *          recordFrames?: number}} config  tracks: how many, all with `channels` or with channels[t]
+   *          each; streams: stereo stream rings (0..64) of streamFrames frames each (a power of two
+   *          >= maxBlock, default 65536); recordFrames: the record ring's frames (a power of two >=
+   *          maxBlock; 0: none)
    */
   constructor(exports, { sampleRate, maxBlock = 128, tracks, channels = 2, buses = 0, clipsPerTrack = 64,
     poolBytes = 16 << 20, streams = 0, streamFrames = 0, recordFrames = 0 }) {
@@ -53,8 +54,16 @@ export class Session {
     const pages = Math.ceil(poolBytes / POOL_PAGE_BYTES);
     // The reply to a pool allocation lists one span per page at worst.
     const replyBytes = nextPowerOfTwo(Math.max(16384, 4 * (4 + 3 * pages)));
-    this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks, 0, channels, buses,
-      clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes, streams, streamFrames, recordFrames));
+    // Channels per track: one count for all, or an array of them passed in a scratch buffer.
+    const list = Array.isArray(channels) ? check(exports, exports.wamix_buffer_create(tracks)) : 0;
+    try {
+      if (list) new Uint8Array(exports.memory.buffer, exports.wamix_buffer_data(list), tracks).set(channels);
+      this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks,
+        list && exports.wamix_buffer_data(list), list ? 0 : channels, buses, clipsPerTrack, pages, 0,
+        COMMAND_RING_BYTES, replyBytes, streams, streamFrames, recordFrames));
+    } finally {
+      if (list) exports.wamix_tool_destroy(list);
+    }
     const buffer = exports.memory.buffer;
     this.commands = new CommandWriter(new SharedRing(buffer, exports.wamix_session_command_ring(this.handle)));
     this.replies = new ReplyReader(new SharedRing(buffer, exports.wamix_session_reply_ring(this.handle)));

@@ -19,7 +19,8 @@ export interface SessionOptions {
   sampleRate: number;
   maxBlock?: number;
   tracks: number;
-  channels?: 1 | 2;
+  /** Channels of every track, or one count per track. */
+  channels?: 1 | 2 | (1 | 2)[];
   buses?: number;
   clipsPerTrack?: number;
   poolBytes?: number;
@@ -55,3 +56,67 @@ export declare class Session {
   levels(): Float32Array;
   dispose(): void;
 }
+
+// ---- Offline rendering, WAV files and resampling (docs/offline.md).
+
+export type WavFormat = 'pcm16' | 'pcm24' | 'pcm32' | 'float32';
+export declare const WAV_FORMATS: Readonly<Record<WavFormat, { bits: number; tag: number }>>;
+
+export interface WavInfo {
+  sampleRate: number;
+  channelCount: number;
+  frames: number;
+  format: 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64';
+  extensible: boolean;
+}
+export interface Wav extends WavInfo {
+  channels: Float32Array[];
+}
+
+/** A file the WAV reader does not take; the message names the fault. */
+export declare class WavError extends Error {
+  readonly code: number;
+}
+/** A description that cannot be rendered; `path` names the field (`tracks[2].clips[0].start`). */
+export declare class DescriptionError extends Error {
+  readonly path: string;
+}
+
+export declare function readWav(bytes: Uint8Array, exports: WamixExports, name?: string): Wav;
+export declare function readWavInfo(bytes: Uint8Array, exports: WamixExports, name?: string): WavInfo;
+export declare function writeWav(channels: Float32Array[], options: { sampleRate: number; format?: WavFormat }): Uint8Array;
+export declare function readWavFile(path: string): Promise<Wav>;
+export declare function readWavFileInfo(path: string): Promise<WavInfo>;
+export declare function writeWavFile(path: string, channels: Float32Array[], options: { sampleRate: number; format?: WavFormat }): Promise<void>;
+export declare function resample(channels: Float32Array[], from: number, to: number, options?: { quality?: 'high' | 'fast' }): Promise<Float32Array[]>;
+export declare function resampledLength(frames: number, from: number, to: number): number;
+
+/** The event types of automation, AudioParam's method names. */
+export declare const EVENT_TYPES: readonly string[];
+/** Checks a description (docs/offline.md) and returns it normalised. */
+export declare function validateDescription(description: unknown, tables: { strip: ParamInfo[]; mixer: ParamInfo[] }): object;
+
+export interface RenderOptions {
+  /** Where clip files are found (default: the working directory). */
+  baseDir?: string;
+  onProgress?: (fraction: number) => void;
+  module?: WebAssembly.Module;
+}
+export interface RenderSummary {
+  duration: number;
+  frames: number;
+  peakDb: number;
+  integratedLufs: number;
+  /** Samples beyond full scale (clipped when written as integers). */
+  overs: number;
+  renderSeconds: number;
+  speed: number;
+}
+export interface RenderResult {
+  sampleRate: number;
+  channels: [Float32Array, Float32Array];
+  summary: RenderSummary;
+}
+export declare function renderSession(description: object, options?: RenderOptions): Promise<RenderResult>;
+export declare function renderToWav(description: object, path: string,
+  options?: RenderOptions & { format?: WavFormat }): Promise<RenderResult & { format: WavFormat }>;
