@@ -32,6 +32,33 @@
       9  POOL_COMMIT      [9, handle, frames_loaded]
      10  POOL_COMPLETE    [10, handle, frames_total]
      11  POOL_FREE        [11, handle]
+     12  AUTOMATE         [12, target, param_id, kind, time_lo, time_hi, value,
+                           tc_lo, tc_hi]
+                          target: a strip (the SET_STRIP_PARAM numbering) or
+                          0xFFFFFFFF for a mixer parameter; kind 0
+                          setValueAtTime, 1 linearRampToValueAtTime, 2
+                          exponentialRampToValueAtTime, 3 setTargetAtTime, 4
+                          cancelScheduledValues, 5 cancelAndHoldAtTime; time
+                          and tc (setTarget's time constant) are IEEE-754
+                          float64 in engine frames (wm_mixer_frames, frames
+                          rendered since creation, not the transport), the
+                          two words of each lo first; value float32 (ignored
+                          by the cancels). time and tc must be finite and
+                          >= 0, value finite (WM_ERR_ARG); a time before now
+                          is now. Rejected with WM_ERR_LIMIT when no lane is
+                          free or the lane's events are full.
+
+   AUTOMATION. A session holds automation_lanes lanes (dsp/wm_lanes.h),
+   each an AudioParam timeline of automation_events events: AUTOMATE binds
+   a free lane to its parameter on the parameter's first event, and the
+   lane is released once nothing is pending (the final value written
+   through the parameter's setter). The fader, pan and send levels follow
+   their curves per frame (a-rate); every other parameter is set on a
+   32-frame grid (k-rate). While a lane holds a parameter, SET_STRIP_PARAM
+   or SET_MIXER_PARAM of it is the AudioParam value setter:
+   setValueAtTime(value, now), the events after now staying in place; a
+   parameter without a lane is set (and glides) as before. A cancel of a
+   parameter without a lane is applied and changes nothing.
 
    Every word is validated before use (indices against the counts, handles
    by the pool's generations, clip ids by the clip list, values by the
@@ -91,7 +118,8 @@ enum {
     WM_SESSION_OP_POOL_COMMIT = 9,
     WM_SESSION_OP_POOL_COMPLETE = 10,
     WM_SESSION_OP_POOL_FREE = 11,
-    WM_SESSION_OP_COUNT = 12
+    WM_SESSION_OP_AUTOMATE = 12,
+    WM_SESSION_OP_COUNT = 13
 };
 
 /* Status block word offsets. */
@@ -111,6 +139,7 @@ enum {
     WM_SESSION_ST_RING_STATUS = 12, /* command ring WM_RING_BAD_* bits */
     WM_SESSION_ST_PENDING_WORDS = 13, /* command words left for the next block */
     WM_SESSION_ST_LOOP_ON = 14,
+    WM_SESSION_ST_LANES = 15,       /* automation lanes in use */
     WM_SESSION_STATUS_WORDS = 16
 };
 
@@ -125,6 +154,8 @@ enum {
 
 #define WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK 256
 #define WM_SESSION_MAX_COMMANDS_PER_BLOCK 65536
+#define WM_SESSION_DEFAULT_LANES 64
+#define WM_SESSION_DEFAULT_LANE_EVENTS 64
 
 typedef struct {
     wm_mixer_config mixer;   /* its pool field is ignored: the session's pool is used */
@@ -134,6 +165,8 @@ typedef struct {
     int command_ring_bytes;  /* data bytes, a power of two, 64 .. 2^26 */
     int reply_ring_bytes;    /* the same */
     int max_commands_per_block; /* 0: WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK */
+    int automation_lanes;    /* 1 .. WM_LANES_MAX; 0: WM_SESSION_DEFAULT_LANES */
+    int automation_events;   /* per lane, 2 .. WM_LANES_MAX_EVENTS; 0: WM_SESSION_DEFAULT_LANE_EVENTS */
 } wm_session_config;
 
 typedef struct wm_session wm_session;
