@@ -96,7 +96,7 @@ int wm_lanes_set_value(wm_lanes* l, int strip, int param, float value);
    settled lanes, chooses the chunk (<= max frames; max itself when no lane
    is bound), renders the a-rate values of its frames, sets the k-rate
    parameters, and moves every lane's time past it. Returns the chunk's
-   frames: render exactly that many with wm_mixer_process next.
+   frames: render exactly that many with wm_mixer_process_part next.
    Realtime: safe (no allocation; per bound lane the timeline's cost).
    Thread: the audio thread. */
 int wm_lanes_begin(wm_lanes* l, int max);

@@ -106,6 +106,15 @@ const wm_param_info* wm_mixer_param_get_info(int id);
    master output. Realtime: safe (no allocation, no locks). Thread: audio. */
 void wm_mixer_process(wm_mixer* m, int n);
 
+/* wm_mixer_process_part -- renders frames [at, at + n) of a block as one
+   call of wm_mixer_process would have (at + n clamped to max_block): the
+   external inputs are read from offset at, the output written at offset
+   at; `last` nonzero ends the block (the external inputs are forgotten).
+   The output does not depend on how a block is cut into parts. The
+   session's automation renders a block in parts this way.
+   Realtime: safe. Thread: audio. */
+void wm_mixer_process_part(wm_mixer* m, int at, int n, int last);
+
 /* The master output, channel 0 or 1 (NULL otherwise): max_block floats. */
 const float* wm_mixer_output(const wm_mixer* m, int channel);
 

@@ -422,7 +422,7 @@ int wm_session_process(wm_session* s, int n)
     int at = 0;
     do {
         int len = wm_lanes_begin(&s->lanes, n - at);
-        wm_mixer_process(s->mixer, len);
+        wm_mixer_process_part(s->mixer, at, len, at + len == n);
         at += len;
     } while (at < n);
     s->blocks++;
