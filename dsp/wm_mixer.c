@@ -170,8 +170,6 @@ wm_mixer* wm_mixer_create(wm_arena* a, const wm_mixer_config* cfg, int* err)
 wm_strip* wm_mixer_track(wm_mixer* m, int t) { return t >= 0 && t < m->cfg.track_count ? &m->tracks[t] : NULL; }
 wm_strip* wm_mixer_bus(wm_mixer* m, int b) { return b >= 0 && b < m->cfg.bus_count ? &m->buses[b] : NULL; }
 wm_strip* wm_mixer_master(wm_mixer* m) { return &m->master; }
-int wm_mixer_strip_count(const wm_mixer* m) { return m->cfg.track_count + m->cfg.bus_count + 1; }
-
 wm_strip* wm_mixer_strip(wm_mixer* m, int i)
 {
     int t = m->cfg.track_count, b = m->cfg.bus_count;

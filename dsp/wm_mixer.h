@@ -86,7 +86,6 @@ wm_strip* wm_mixer_master(wm_mixer* m);
 wm_clips* wm_mixer_clips(wm_mixer* m, int track); /* the track's clip list */
 /* Strip i in one numbering: tracks 0..T-1, buses T..T+B-1, the master T+B. */
 wm_strip* wm_mixer_strip(wm_mixer* m, int index);
-int wm_mixer_strip_count(const wm_mixer* m); /* T + B + 1 */
 wm_transport* wm_mixer_transport(wm_mixer* m);
 
 /* The external input of a track for the next block (max_block floats),

@@ -144,26 +144,18 @@ void wm_stereo_process(wm_stereo* s, const float* const* in, float* const* out, 
 
 void wm_stereo_process_pan(wm_stereo* s, const float* const* in, float* const* out, int n, const float* pan)
 {
-    const int stereo = s->in_channels == 2;
-    unsigned bad = 0;
-    float* m = s->m_end;
-    memset(s->m_step, 0, sizeof s->m_step);
-    for (int i = 0; i < n; i++) {
-        int step = s->phase == 0 && (s->width.remaining || s->balance.remaining);
-        if (step) {
-            wm_smooth_next(&s->width);
-            wm_smooth_next(&s->balance);
+    /* Runs of equal pan values, each rendered at rest with its own matrix
+       (during a ramp every run is one frame). */
+    int len = 1;
+    for (int i = 0; i < n; i += len) {
+        for (len = 1; i + len < n && pan[i + len] == pan[i]; len++) {
         }
-        if (step || i == 0 || pan[i] != pan[i - 1]) {
-            s->pan.value = s->pan.target = pan[i];
-            compute_matrix(s, m);
-        }
-        float l = take(in[0][i], &bad);
-        float r = stereo ? take(in[1][i], &bad) : 0.0f;
-        out[0][i] = m[0] * l + m[1] * r;
-        out[1][i] = m[2] * l + m[3] * r;
-        s->phase = (s->phase + 1) % WM_STEREO_SUBBLOCK;
+        s->pan.value = s->pan.target = pan[i];
+        s->pan.remaining = 0;
+        compute_matrix(s, s->m_end);
+        memset(s->m_step, 0, sizeof s->m_step);
+        const float* x[2] = {in[0] + i, in[s->in_channels == 2] + i};
+        float* y[2] = {out[0] + i, out[1] + i};
+        wm_stereo_process(s, x, y, len);
     }
-    s->pan.remaining = 0;
-    s->nonfinite += bad;
 }

@@ -165,17 +165,15 @@ int wm_strip_drive(wm_strip* s, int id, const float* values)
     if (slot < 0)
         return WM_ERR_PARAM;
     float lv = level(s->params[id]);
-    int change = !s->drive[slot] != !values;
+    int change = !s->drive[slot] != !values, snap = values && lv == 0.0f;
     s->drive[slot] = values;
     if (!change)
         return WM_OK;
-    for (int t = 0; k >= 0 && t < 2 && (lv > 0.0f || !values); t++)
+    for (int t = 0; k >= 0 && t < 2 && !snap; t++)
         rescale(t ? &s->send_post[k] : &s->send_pre[k], values ? lv : 1.0f, values ? 1.0f : lv);
     apply(s, id); /* hands a parameter back to its setter, or sets a send's glides to the tap factor */
-    if (k >= 0 && values && lv == 0.0f) {
-        wm_smooth_snap(&s->send_pre[k]);
-        wm_smooth_snap(&s->send_post[k]);
-    }
+    for (int t = 0; k >= 0 && t < 2 && snap; t++)
+        wm_smooth_snap(t ? &s->send_post[k] : &s->send_pre[k]);
     return WM_OK;
 }
 
@@ -299,17 +297,28 @@ float* wm_strip_input(wm_strip* s, int channel)
 const float* wm_strip_pre(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->pre[channel] : NULL; }
 const float* wm_strip_out(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->out[channel] : NULL; }
 
-/* The fader from per-frame dB values; it ends at rest at the last one. */
-static void drive_fader(wm_strip* s, int n)
+/* A driven gain: dst = dst * keep + src * glide * level(db[i]) per frame,
+   both channels (keep 0 or 1; the glide moves on n frames). Returns the
+   last frame's level. The fader and the sends share this one loop. */
+static float driven(const float* db, wm_smooth* glide, float* const* src, float* const* dst, float keep, int n)
 {
-    const float* db = s->drive[0];
-    float g = 0.0f;
+    float lv = 0.0f;
     for (int i = 0; i < n; i++) {
         if (i == 0 || db[i] != db[i - 1])
-            g = level(db[i]);
-        s->out[0][i] *= g;
-        s->out[1][i] *= g;
+            lv = level(db[i]);
+        float k = wm_smooth_next(glide) * lv;
+        for (int c = 0; c < 2; c++)
+            dst[c][i] = dst[c][i] * keep + src[c][i] * k;
     }
+    return lv;
+}
+
+/* The fader from per-frame dB values (out * 0 + out * k: the output is
+   finite, sanitised by wm_stereo); it ends at rest at the last one. */
+static void drive_fader(wm_strip* s, int n)
+{
+    wm_smooth unity = {1.0f, 1.0f, 0.0f, 0, 1};
+    float g = driven(s->drive[0], &unity, s->out, s->out, 0.0f, n);
     if (n > 0) {
         s->fader.gain.value = s->fader.gain.target = g;
         s->fader.gain.remaining = 0;
@@ -369,16 +378,8 @@ static void add_smoothed(wm_smooth* g, float* const* src, float* const* dst, int
 /* dst += src * g * level(db[i]): a driven send, g its mute and tap glide. */
 static void add_driven(wm_smooth* g, float* const* src, float* const* dst, const float* db, int n)
 {
-    if (g->value == 0.0f && g->remaining == 0)
-        return;
-    float lv = 0.0f;
-    for (int i = 0; i < n; i++) {
-        if (i == 0 || db[i] != db[i - 1])
-            lv = level(db[i]);
-        float k = wm_smooth_next(g) * lv;
-        dst[0][i] += src[0][i] * k;
-        dst[1][i] += src[1][i] * k;
-    }
+    if (g->value != 0.0f || g->remaining > 0)
+        driven(db, g, src, dst, 1.0f, n);
 }
 
 void wm_strip_add_send(wm_strip* s, int k, float* const* dst, int n)
