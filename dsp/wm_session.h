@@ -183,10 +183,12 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
                               int* err);
 
 /* wm_session_process -- apply up to max_commands_per_block pending
-   commands, render n frames (wm_mixer_process), rewrite the status block.
-   Returns the number of records taken from the command ring, or WM_ERR_ARG
-   (n outside 0..max_block: nothing done). Realtime: safe (no allocation,
-   no locks; pool frees are O(pages)). Thread: the audio thread. */
+   commands, render n frames (wm_mixer_process; in chunks while automation
+   lanes are bound, see wm_lanes_begin: the same samples), rewrite the
+   status block. Returns the number of records taken from the command
+   ring, or WM_ERR_ARG (n outside 0..max_block: nothing done).
+   Realtime: safe (no allocation, no locks; pool frees are O(pages); an
+   AUTOMATE is O(lanes + events)). Thread: the audio thread. */
 int wm_session_process(wm_session* s, int n);
 
 /* The shared blocks, for the page: the command ring and the reply ring

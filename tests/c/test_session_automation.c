@@ -578,8 +578,9 @@ static void test_hostile(void)
     close_fixture(&f);
 }
 
-/* Time per 128-frame block of 64 stereo tracks: no lane, 16 a-rate lanes
-   (faders), one k-rate lane (which cuts every block into four chunks). */
+/* Time per 128-frame block of 64 stereo tracks: no lane, 16 a-rate faders
+   (setTarget: every frame differs), 16 a-rate pans (the same), one k-rate
+   lane (which cuts every block into 128 / WM_LANES_KRATE chunks). */
 static double time_blocks(fixture* f, int blocks)
 {
     struct timespec t0, t1;
@@ -590,29 +591,35 @@ static double time_blocks(fixture* f, int blocks)
     return ((double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / blocks;
 }
 
+enum { COST_MODES = 4 };
+static int cost_lanes(int mode) { return mode == 1 || mode == 2 ? 16 : mode == 3; }
+
 static void test_cost(void)
 {
-    double us[3] = {1e30, 1e30, 1e30};
-    fixture f[3];
-    for (int mode = 0; mode < 3; mode++) {
+    static const int ids[COST_MODES] = {0, WM_STRIP_FADER_DB, WM_STRIP_PAN, WM_STRIP_EQ0_FREQ_HZ};
+    static const float targets[COST_MODES] = {0.0f, -40.0f, 0.9f, 5000.0f};
+    double us[COST_MODES];
+    fixture f[COST_MODES];
+    for (int mode = 0; mode < COST_MODES; mode++) {
+        us[mode] = 1e30;
         open_fixture(&f[mode], 0, 0, 64);
-        for (int t = 0; t < (mode == 1 ? 16 : mode == 2); t++) {
-            int id = mode == 1 ? WM_STRIP_FADER_DB : WM_STRIP_EQ0_FREQ_HZ;
-            cmd c = automate(0, (uint32_t)t, id, 3, 0.0, mode == 1 ? -40.0f : 5000.0f, 1e9);
+        for (int t = 0; t < cost_lanes(mode); t++) {
+            cmd c = automate(0, (uint32_t)t, ids[mode], 3, 0.0, targets[mode], 1e9);
             push(&f[mode], &c);
         }
     }
-    /* The best of 20 interleaved runs: the machine is shared. */
+    /* The best of 20 interleaved runs (thread CPU time): the machine is shared. */
     for (int run = 0; run < 20; run++)
-        for (int mode = 0; mode < 3; mode++)
+        for (int mode = 0; mode < COST_MODES; mode++)
             us[mode] = fmin(us[mode], time_blocks(&f[mode], 50));
-    for (int mode = 0; mode < 3; mode++) {
-        CHECK_EQ_INT(st(&f[mode], WM_SESSION_ST_LANES), mode == 1 ? 16 : mode == 2);
+    for (int mode = 0; mode < COST_MODES; mode++) {
+        CHECK_EQ_INT(st(&f[mode], WM_SESSION_ST_LANES), cost_lanes(mode));
         close_fixture(&f[mode]);
     }
-    printf("automation cost, 64 stereo tracks, us per 128-frame block: no lane %.1f, 16 a-rate faders %.1f (%+.1f%%), "
-           "1 k-rate EQ lane %.1f (%+.1f%%: %d chunks)\n",
-           us[0], us[1], 100.0 * (us[1] / us[0] - 1.0), us[2], 100.0 * (us[2] / us[0] - 1.0), 128 / WM_LANES_KRATE);
+    printf("automation cost, 64 stereo tracks, us per 128-frame block: no lane %.1f, 16 a-rate faders %+.1f%%, "
+           "16 a-rate pans %+.1f%%, 1 k-rate EQ lane %+.1f%% (%d chunks)\n",
+           us[0], 100.0 * (us[1] / us[0] - 1.0), 100.0 * (us[2] / us[0] - 1.0), 100.0 * (us[3] / us[0] - 1.0),
+           128 / WM_LANES_KRATE);
 }
 
 int main(void)
