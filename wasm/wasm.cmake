@@ -31,7 +31,7 @@ target_link_options(wamix PRIVATE
 
 # The control path (command decoding, automation timelines and lanes) runs
 # per command and per chunk, not per sample of every strip: compiled for
-# size. Measured: 1.2 KB gzip smaller than at -O3.
+# size. Measured: 1.0 KB gzip smaller than at -O3 (49823 -> 48839 bytes).
 set_source_files_properties(${CMAKE_SOURCE_DIR}/dsp/wm_session.c ${CMAKE_SOURCE_DIR}/dsp/wm_lanes.c
   ${CMAKE_SOURCE_DIR}/dsp/wm_automation.c PROPERTIES COMPILE_OPTIONS -Oz)
 
