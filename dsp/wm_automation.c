@@ -449,3 +449,10 @@ void wm_automation_advance(wm_automation* a, int64_t frame)
     a->count -= drop;
     memmove(a->events, a->events + drop, (size_t)a->count * sizeof *a->events);
 }
+
+int wm_automation_settled(const wm_automation* a, int64_t frame)
+{
+    int i = search(a, (double)frame, 1) - 1; /* the last event at or before frame */
+    piece p;
+    return i + 1 == a->count && piece_at(a, i, frame, &p) == FOREVER;
+}

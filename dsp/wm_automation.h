@@ -132,4 +132,11 @@ float wm_automation_value_at(const wm_automation* a, int64_t frame);
    Realtime: safe. Thread: the audio thread. */
 void wm_automation_advance(wm_automation* a, int64_t frame);
 
+/* wm_automation_settled -- 1 when nothing is pending from frame on: no
+   event after it, and the value constant from there (a setTarget counts
+   once it is as close to its target as process treats as arrived), so the
+   timeline could give way to its final value. Changes nothing.
+   Realtime: safe. Thread: the audio thread. */
+int wm_automation_settled(const wm_automation* a, int64_t frame);
+
 #endif

@@ -170,6 +170,12 @@ wm_mixer* wm_mixer_create(wm_arena* a, const wm_mixer_config* cfg, int* err)
 wm_strip* wm_mixer_track(wm_mixer* m, int t) { return t >= 0 && t < m->cfg.track_count ? &m->tracks[t] : NULL; }
 wm_strip* wm_mixer_bus(wm_mixer* m, int b) { return b >= 0 && b < m->cfg.bus_count ? &m->buses[b] : NULL; }
 wm_strip* wm_mixer_master(wm_mixer* m) { return &m->master; }
+wm_strip* wm_mixer_strip(wm_mixer* m, int i)
+{
+    int t = m->cfg.track_count, b = m->cfg.bus_count;
+    return i >= 0 && i < t ? &m->tracks[i] : i >= t && i < t + b ? &m->buses[i - t] : i == t + b ? &m->master : NULL;
+}
+
 wm_clips* wm_mixer_clips(wm_mixer* m, int t) { return t >= 0 && t < m->cfg.track_count ? &m->clips[t] : NULL; }
 wm_transport* wm_mixer_transport(wm_mixer* m) { return &m->transport; }
 const float* wm_mixer_output(const wm_mixer* m, int ch) { return ch == 0 || ch == 1 ? m->out[ch] : NULL; }
@@ -246,17 +252,16 @@ static int plan_spans(wm_mixer* m, int n)
     return count;
 }
 
-static void render_track(wm_mixer* m, int t, int spans, int n)
+static void render_track(wm_mixer* m, int t, int spans, int at, int n)
 {
     wm_strip* s = &m->tracks[t];
     int chans = s->cfg.channels;
     for (int ch = 0; ch < chans; ch++) {
         if (m->ext_filled[t])
-            memcpy(s->in[ch], m->ext[t][ch], (size_t)n * sizeof(float));
+            memcpy(s->in[ch], m->ext[t][ch] + at, (size_t)n * sizeof(float));
         else
             memset(s->in[ch], 0, (size_t)n * sizeof(float));
     }
-    m->ext_filled[t] = 0;
     for (int k = 0; k < spans; k++) {
         const wm_mixer_span* sp = &m->spans[k];
         float* dst[2] = {s->in[0] + sp->at, chans == 2 ? s->in[1] + sp->at : NULL};
@@ -277,11 +282,12 @@ static void clear2(float* const* x, int n)
         memset(x[ch], 0, (size_t)n * sizeof(float));
 }
 
-/* The limiter, and the delayed master beside it, blended by limiter_mix. */
-static void limit(wm_mixer* m, int n)
+/* The limiter, and the delayed master beside it, blended by limiter_mix,
+   into out (the output at the part's offset). */
+static void limit(wm_mixer* m, float* const* out, int n)
 {
     const float* const* in = (const float* const*)m->master.out;
-    wm_limiter_process(&m->limiter, in, m->out, n);
+    wm_limiter_process(&m->limiter, in, out, n);
     for (int ch = 0; ch < 2; ch++) {
         float* line = m->delay[ch];
         for (int i = 0, pos = m->delay_pos; i < n; i++) {
@@ -298,20 +304,24 @@ static void limit(wm_mixer* m, int n)
     for (; i < n && g->remaining > 0; i++) {
         float k = wm_smooth_next(g);
         for (int ch = 0; ch < 2; ch++)
-            m->out[ch][i] = m->dry[ch][i] + (m->out[ch][i] - m->dry[ch][i]) * k;
+            out[ch][i] = m->dry[ch][i] + (out[ch][i] - m->dry[ch][i]) * k;
     }
     if (g->value == 0.0f)
         for (int ch = 0; ch < 2; ch++)
-            memcpy(m->out[ch] + i, m->dry[ch] + i, (size_t)(n - i) * sizeof(float));
+            memcpy(out[ch] + i, m->dry[ch] + i, (size_t)(n - i) * sizeof(float));
 }
 
-void wm_mixer_process(wm_mixer* m, int n)
+void wm_mixer_process_part(wm_mixer* m, int at, int n, int last)
 {
-    n = n < 0 ? 0 : (n > m->cfg.max_block ? m->cfg.max_block : n);
+    at = at < 0 ? 0 : (at > m->cfg.max_block ? m->cfg.max_block : at);
+    n = n < 0 ? 0 : (n > m->cfg.max_block - at ? m->cfg.max_block - at : n);
+    float* out[2] = {m->out[0] + at, m->out[1] + at};
     update_solo(m);
     int spans = plan_spans(m, n);
     for (int t = 0; t < m->cfg.track_count; t++)
-        render_track(m, t, spans, n);
+        render_track(m, t, spans, at, n);
+    if (last)
+        memset(m->ext_filled, 0, sizeof m->ext_filled);
     for (int b = 0; b < m->cfg.bus_count; b++)
         clear2(m->buses[b].in, n);
     clear2(m->master.in, n);
@@ -327,13 +337,15 @@ void wm_mixer_process(wm_mixer* m, int n)
         add_out(&m->buses[b], m->master.in, n);
     }
     wm_strip_process(&m->master, n);
-    limit(m, n);
+    limit(m, out, n);
     for (int ch = 0; ch < 2; ch++)
-        wm_meter_process(&m->meter[ch], m->out[ch], n);
-    wm_loudness_process(m->loudness, (const float* const*)m->out, n);
-    wm_correlation_process(&m->correlation, m->out[0], m->out[1], n);
+        wm_meter_process(&m->meter[ch], out[ch], n);
+    wm_loudness_process(m->loudness, (const float* const*)out, n);
+    wm_correlation_process(&m->correlation, out[0], out[1], n);
     m->frames += n;
 }
+
+void wm_mixer_process(wm_mixer* m, int n) { wm_mixer_process_part(m, 0, n, 1); }
 
 void wm_mixer_get_master_levels(const wm_mixer* m, wm_mixer_master_levels* out)
 {

@@ -84,6 +84,8 @@ wm_strip* wm_mixer_track(wm_mixer* m, int track);
 wm_strip* wm_mixer_bus(wm_mixer* m, int bus);
 wm_strip* wm_mixer_master(wm_mixer* m);
 wm_clips* wm_mixer_clips(wm_mixer* m, int track); /* the track's clip list */
+/* Strip i in one numbering: tracks 0..T-1, buses T..T+B-1, the master T+B. */
+wm_strip* wm_mixer_strip(wm_mixer* m, int index);
 wm_transport* wm_mixer_transport(wm_mixer* m);
 
 /* The external input of a track for the next block (max_block floats),
@@ -102,6 +104,15 @@ const wm_param_info* wm_mixer_param_get_info(int id);
 /* wm_mixer_process -- renders n frames (clamped to 0..max_block) into the
    master output. Realtime: safe (no allocation, no locks). Thread: audio. */
 void wm_mixer_process(wm_mixer* m, int n);
+
+/* wm_mixer_process_part -- renders frames [at, at + n) of a block as one
+   call of wm_mixer_process would have (at + n clamped to max_block): the
+   external inputs are read from offset at, the output written at offset
+   at; `last` nonzero ends the block (the external inputs are forgotten).
+   The output does not depend on how a block is cut into parts. The
+   session's automation renders a block in parts this way.
+   Realtime: safe. Thread: audio. */
+void wm_mixer_process_part(wm_mixer* m, int at, int n, int last);
 
 /* The master output, channel 0 or 1 (NULL otherwise): max_block floats. */
 const float* wm_mixer_output(const wm_mixer* m, int channel);

@@ -13,6 +13,8 @@
    number. All buffers come from the arena at creation. */
 #include "wm_session.h"
 
+#include "wm_lanes.h"
+
 #define WM_SESSION_MIN_RING_BYTES 64
 #define WM_SESSION_MAX_RING_BYTES (1 << 26)
 
@@ -20,6 +22,7 @@ struct wm_session {
     wm_session_config cfg;
     wm_pool pool;
     wm_mixer* mixer;
+    wm_lanes lanes;
     wm_ring cmd;   /* we are its consumer (and owner) */
     wm_ring reply; /* we are its producer (and owner) */
     wm_streams streams; /* stream rings in, record ring out (wm_streams.h) */
@@ -55,7 +58,13 @@ static int normalize(const wm_session_config* in, wm_session_config* out)
         out->pool_max_slots = 256;
     if (out->max_commands_per_block == 0)
         out->max_commands_per_block = WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK;
+    if (out->automation_lanes == 0)
+        out->automation_lanes = WM_SESSION_DEFAULT_LANES;
+    if (out->automation_events == 0)
+        out->automation_events = WM_SESSION_DEFAULT_LANE_EVENTS;
     out->mixer.pool = NULL;
+    if (!wm_lanes_memory_size(out->automation_lanes, out->automation_events, out->mixer.max_block))
+        return 0;
     if (out->max_commands_per_block < 1 || out->max_commands_per_block > WM_SESSION_MAX_COMMANDS_PER_BLOCK)
         return 0;
     if (!ring_bytes_ok(out->command_ring_bytes) || !ring_bytes_ok(out->reply_ring_bytes))
@@ -87,6 +96,7 @@ size_t wm_session_memory_size(const wm_session_config* cfg)
     size_t n = sizeof(wm_session) + 64;
     n += wm_pool_memory_size(c.pool_pages, c.pool_page_floats, c.pool_max_slots) + 64;
     n += wm_mixer_memory_size(&c.mixer) + 64;
+    n += wm_lanes_memory_size(c.automation_lanes, c.automation_events, c.mixer.max_block) + 64;
     n += wm_ring_memory_size(WM_RING_RECORDS, c.command_ring_bytes / 4, 1) + 64;
     n += wm_ring_memory_size(WM_RING_RECORDS, c.reply_ring_bytes / 4, 1) + 64;
     n += (size_t)c.command_ring_bytes + 64;
@@ -126,6 +136,11 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
     mc.pool = &s->pool;
     s->mixer = wm_mixer_create(a, &mc, &r);
     if (!s->mixer) {
+        e = r;
+        goto fail;
+    }
+    r = wm_lanes_init(&s->lanes, a, s->mixer, c.automation_lanes, c.automation_events, c.mixer.max_block);
+    if (r != WM_OK) {
         e = r;
         goto fail;
     }
@@ -180,6 +195,14 @@ static float f32(uint32_t bits)
     float f;
     memcpy(&f, &bits, sizeof f);
     return f;
+}
+
+static double f64(uint32_t lo, uint32_t hi)
+{
+    uint64_t bits = ((uint64_t)hi << 32) | lo;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
 }
 
 static void reply(wm_session* s, int words)
@@ -264,7 +287,27 @@ static int op_pool_alloc(wm_session* s, const uint32_t* w)
     return h < 0 ? h : WM_OK;
 }
 
-static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2, 0, 0, 4, 2, 2};
+/* A parameter value: the AudioParam value setter when a lane automates
+   it (setValueAtTime(value, now)), else the parameter's own setter. */
+static int set_param(wm_session* s, int strip, int id, float value)
+{
+    int r = wm_lanes_set_value(&s->lanes, strip, id, value);
+    if (r == WM_LANES_UNBOUND)
+        r = strip == WM_LANES_MIXER ? wm_mixer_set_param(s->mixer, id, value)
+                                    : wm_strip_set_param(wm_mixer_strip(s->mixer, strip), id, value);
+    return setter_result(s, r);
+}
+
+/* The strip index of a command word, or WM_LANES_MIXER for 0xFFFFFFFF
+   (AUTOMATE), or WM_LANES_MIXER - 1 (invalid). */
+static int strip_word(const wm_session* s, uint32_t w, int mixer_ok)
+{
+    if (w < (uint32_t)s->strips)
+        return (int)w;
+    return mixer_ok && w == 0xffffffffu ? WM_LANES_MIXER : WM_LANES_MIXER - 1;
+}
+
+static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2, 9, 0, 4, 2, 2};
 
 /* Applies one record of `bytes` bytes in s->cmd_buf: WM_OK or WM_ERR_*. */
 static int apply(wm_session* s, int bytes)
@@ -278,25 +321,17 @@ static int apply(wm_session* s, int bytes)
     wm_transport* t = wm_mixer_transport(s->mixer);
     switch (op) {
     case WM_SESSION_OP_SET_STRIP_PARAM: {
-        uint32_t strip = w[1];
-        uint32_t tracks = (uint32_t)s->cfg.mixer.track_count, buses = (uint32_t)s->cfg.mixer.bus_count;
-        wm_strip* st = NULL;
-        if (strip < tracks)
-            st = wm_mixer_track(s->mixer, (int)strip);
-        else if (strip < tracks + buses)
-            st = wm_mixer_bus(s->mixer, (int)(strip - tracks));
-        else if (strip == tracks + buses)
-            st = wm_mixer_master(s->mixer);
-        if (!st)
+        int strip = strip_word(s, w[1], 0);
+        if (strip < 0)
             return WM_ERR_ARG;
         if (w[2] >= (uint32_t)WM_STRIP_PARAM_COUNT)
             return WM_ERR_PARAM;
-        return setter_result(s, wm_strip_set_param(st, (int)w[2], f32(w[3])));
+        return set_param(s, strip, (int)w[2], f32(w[3]));
     }
     case WM_SESSION_OP_SET_MIXER_PARAM:
         if (w[1] >= (uint32_t)WM_MIXER_PARAM_COUNT)
             return WM_ERR_PARAM;
-        return setter_result(s, wm_mixer_set_param(s->mixer, (int)w[1], f32(w[2])));
+        return set_param(s, WM_LANES_MIXER, (int)w[1], f32(w[2]));
     case WM_SESSION_OP_TRANSPORT:
         if (w[1] == 0)
             wm_transport_play(t);
@@ -333,6 +368,14 @@ static int apply(wm_session* s, int bytes)
     }
     case WM_SESSION_OP_POOL_FREE:
         return wm_pool_free(&s->pool, (int32_t)w[1]);
+    case WM_SESSION_OP_AUTOMATE: {
+        int strip = strip_word(s, w[1], 1);
+        if (strip < WM_LANES_MIXER || w[3] >= (uint32_t)WM_LANES_KINDS)
+            return WM_ERR_ARG;
+        if (w[2] >= (uint32_t)WM_STRIP_PARAM_COUNT)
+            return WM_ERR_PARAM;
+        return wm_lanes_event(&s->lanes, strip, (int)w[2], (int)w[3], f64(w[4], w[5]), f32(w[6]), f64(w[7], w[8]));
+    }
     case WM_SESSION_OP_STREAM_BIND:
         return wm_streams_bind(&s->streams, s->mixer, w[1], w[2], w[3]);
     case WM_SESSION_OP_STREAM_UNBIND:
@@ -377,6 +420,7 @@ static void publish_status(wm_session* s)
     store_status(st, WM_SESSION_ST_RECORDED_HI, (uint32_t)(sm->recorded >> 32));
     store_status(st, WM_SESSION_ST_RECORDING, (uint32_t)sm->recording);
     store_status(st, WM_SESSION_ST_STREAM_RING_STATUS, wm_streams_ring_status(sm));
+    store_status(st, WM_SESSION_ST_LANES, (uint32_t)s->lanes.bound);
     __atomic_store_n(&st[WM_SESSION_ST_SEQ], seq + 1u, __ATOMIC_RELEASE); /* even: done */
 }
 
@@ -401,7 +445,13 @@ int wm_session_process(wm_session* s, int n)
         }
     }
     wm_streams_pull(&s->streams, s->mixer, n);
-    wm_mixer_process(s->mixer, n);
+    /* In chunks while lanes are bound (wm_lanes_begin), else in one go. */
+    int at = 0;
+    do {
+        int len = wm_lanes_begin(&s->lanes, n - at);
+        wm_mixer_process_part(s->mixer, at, len, at + len == n);
+        at += len;
+    } while (at < n);
     wm_streams_capture(&s->streams, s->mixer, n);
     s->blocks++;
     publish_status(s);
@@ -416,11 +466,8 @@ const float* wm_session_update_levels(wm_session* s)
 {
     if (!s)
         return NULL;
-    int tracks = s->cfg.mixer.track_count, buses = s->cfg.mixer.bus_count;
     for (int i = 0; i < s->strips; i++) {
-        const wm_strip* st = i < tracks ? wm_mixer_track(s->mixer, i)
-                             : i < tracks + buses ? wm_mixer_bus(s->mixer, i - tracks)
-                                                  : wm_mixer_master(s->mixer);
+        const wm_strip* st = wm_mixer_strip(s->mixer, i);
         wm_strip_levels lv;
         wm_strip_get_levels(st, &lv);
         float* o = s->levels + 4 * i;

@@ -32,6 +32,34 @@
       9  POOL_COMMIT      [9, handle, frames_loaded]
      10  POOL_COMPLETE    [10, handle, frames_total]
      11  POOL_FREE        [11, handle]
+     12  AUTOMATE         [12, target, param_id, kind, time_lo, time_hi, value,
+                           tc_lo, tc_hi]
+                          target: a strip (the SET_STRIP_PARAM numbering) or
+                          0xFFFFFFFF for a mixer parameter; kind 0
+                          setValueAtTime, 1 linearRampToValueAtTime, 2
+                          exponentialRampToValueAtTime, 3 setTargetAtTime, 4
+                          cancelScheduledValues, 5 cancelAndHoldAtTime; time
+                          and tc (setTarget's time constant) are IEEE-754
+                          float64 in engine frames (wm_mixer_frames, frames
+                          rendered since creation, not the transport), the
+                          two words of each lo first; value float32 (ignored
+                          by the cancels). time and tc must be finite and
+                          >= 0, value finite (WM_ERR_ARG); a time before now
+                          is now. Rejected with WM_ERR_LIMIT when no lane is
+                          free or the lane's events are full.
+
+   AUTOMATION. A session holds automation_lanes lanes (dsp/wm_lanes.h),
+   each an AudioParam timeline of automation_events events: AUTOMATE binds
+   a free lane to its parameter on the parameter's first event, and the
+   lane is released once nothing is pending (the final value written
+   through the parameter's setter). The fader, pan and send levels follow
+   their curves per frame (a-rate); every other parameter is set on a
+   32-frame grid (k-rate). While a lane holds a parameter, SET_STRIP_PARAM
+   or SET_MIXER_PARAM of it is the AudioParam value setter:
+   setValueAtTime(value, now), the events after now staying in place; a
+   parameter without a lane is set (and glides) as before. A cancel of a
+   parameter without a lane is applied and changes nothing.
+
      14  STREAM_BIND      [14, stream, track, mode]
                           mode 0: pulled while the transport plays (a
                           file), 1: pulled every block (a live feed)
@@ -107,6 +135,7 @@ enum {
     WM_SESSION_OP_POOL_COMMIT = 9,
     WM_SESSION_OP_POOL_COMPLETE = 10,
     WM_SESSION_OP_POOL_FREE = 11,
+    WM_SESSION_OP_AUTOMATE = 12,
     WM_SESSION_OP_STREAM_BIND = 14,
     WM_SESSION_OP_STREAM_UNBIND = 15,
     WM_SESSION_OP_RECORD = 16,
@@ -130,6 +159,7 @@ enum {
     WM_SESSION_ST_RING_STATUS = 12, /* command ring WM_RING_BAD_* bits */
     WM_SESSION_ST_PENDING_WORDS = 13, /* command words left for the next block */
     WM_SESSION_ST_LOOP_ON = 14,
+    WM_SESSION_ST_LANES = 15,       /* automation lanes in use */
     WM_SESSION_ST_STREAM_UNDERRUNS = 16,     /* stream pulls short of a block, all streams */
     WM_SESSION_ST_STREAM_SILENT_FRAMES = 17, /* frames of silence they played instead */
     WM_SESSION_ST_RECORD_OVERRUNS = 18,      /* blocks not recorded: the record ring was full */
@@ -152,6 +182,8 @@ enum {
 
 #define WM_SESSION_DEFAULT_COMMANDS_PER_BLOCK 256
 #define WM_SESSION_MAX_COMMANDS_PER_BLOCK 65536
+#define WM_SESSION_DEFAULT_LANES 64
+#define WM_SESSION_DEFAULT_LANE_EVENTS 64
 
 typedef struct {
     wm_mixer_config mixer;   /* its pool field is ignored: the session's pool is used */
@@ -164,6 +196,8 @@ typedef struct {
     int stream_count;        /* 0 .. WM_STREAMS_MAX */
     int stream_ring_frames;  /* 0: WM_STREAMS_DEFAULT_RING_FRAMES; else a power of two >= max_block */
     int record_ring_frames;  /* 0: no recording; else a power of two >= max_block */
+    int automation_lanes;    /* 1 .. WM_LANES_MAX; 0: WM_SESSION_DEFAULT_LANES */
+    int automation_events;   /* per lane, 2 .. WM_LANES_MAX_EVENTS; 0: WM_SESSION_DEFAULT_LANE_EVENTS */
 } wm_session_config;
 
 typedef struct wm_session wm_session;
@@ -180,12 +214,13 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
                               int* err);
 
 /* wm_session_process -- apply up to max_commands_per_block pending
-   commands, pull the bound streams, render n frames (wm_mixer_process),
-   push the master into the record ring while recording, rewrite the
-   status block.
-   Returns the number of records taken from the command ring, or WM_ERR_ARG
-   (n outside 0..max_block: nothing done). Realtime: safe (no allocation,
-   no locks; pool frees are O(pages)). Thread: the audio thread. */
+   commands, pull the bound streams, render n frames (wm_mixer_process;
+   in chunks while automation lanes are bound, see wm_lanes_begin: the
+   same samples), push the master into the record ring while recording,
+   rewrite the status block. Returns the number of records taken from the
+   command ring, or WM_ERR_ARG (n outside 0..max_block: nothing done).
+   Realtime: safe (no allocation, no locks; pool frees are O(pages); an
+   AUTOMATE is O(lanes + events)). Thread: the audio thread. */
 int wm_session_process(wm_session* s, int n);
 
 /* The shared blocks, for the page: the command ring and the reply ring

@@ -141,3 +141,21 @@ void wm_stereo_process(wm_stereo* s, const float* const* in, float* const* out, 
     }
     s->nonfinite += bad;
 }
+
+void wm_stereo_process_pan(wm_stereo* s, const float* const* in, float* const* out, int n, const float* pan)
+{
+    /* Runs of equal pan values, each rendered at rest with its own matrix
+       (during a ramp every run is one frame). */
+    int len = 1;
+    for (int i = 0; i < n; i += len) {
+        for (len = 1; i + len < n && pan[i + len] == pan[i]; len++) {
+        }
+        s->pan.value = s->pan.target = pan[i];
+        s->pan.remaining = 0;
+        compute_matrix(s, s->m_end);
+        memset(s->m_step, 0, sizeof s->m_step);
+        const float* x[2] = {in[0] + i, in[s->in_channels == 2] + i};
+        float* y[2] = {out[0] + i, out[1] + i};
+        wm_stereo_process(s, x, y, len);
+    }
+}

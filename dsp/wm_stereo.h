@@ -71,4 +71,14 @@ void wm_stereo_reset(wm_stereo* s);
    sub-block). Thread: the audio thread. */
 void wm_stereo_process(wm_stereo* s, const float* const* in, float* const* out, int n);
 
+/* wm_stereo_process_pan -- wm_stereo_process with an a-rate pan: pan[i]
+   (in -1..1, not checked) is the pan of frame i; the pan glide is
+   bypassed and the matrix recomputed whenever the value changes. Width and
+   balance glides still step at sub-block boundaries but do not ramp within
+   a sub-block meanwhile. Ends at rest at pan[n - 1]: a later set_pan to
+   that value does not glide.
+   Realtime: safe (trigonometry per frame while the pan moves).
+   Thread: the audio thread. */
+void wm_stereo_process_pan(wm_stereo* s, const float* const* in, float* const* out, int n, const float* pan);
+
 #endif

@@ -53,10 +53,15 @@ static int is_on(const wm_strip* s, int id) { return s->params[id] >= 0.5f; }
 
 int wm_strip_muted(const wm_strip* s) { return is_on(s, WM_STRIP_MUTE) || s->solo_muted; }
 
+/* A fader or send level in dB as a gain: -96 dB and below is silence. */
+static float level(float db) { return db <= WM_GAIN_MIN_DB ? 0.0f : wm_db_to_lin(db); }
+
+/* The send glides carry gain x level; while the send is driven its level
+   comes per frame and the glides carry the mute and tap factor alone. */
 static void update_send(wm_strip* s, int k)
 {
     float db = s->params[WM_STRIP_SEND0_DB + k * WM_STRIP_SEND_STRIDE];
-    float g = wm_strip_muted(s) || db <= WM_GAIN_MIN_DB ? 0.0f : wm_db_to_lin(db);
+    float g = wm_strip_muted(s) ? 0.0f : s->drive[2 + k] ? 1.0f : level(db);
     int pre = is_on(s, WM_STRIP_SEND0_PRE + k * WM_STRIP_SEND_STRIDE);
     wm_smooth_set(&s->send_pre[k], pre ? g : 0.0f);
     wm_smooth_set(&s->send_post[k], pre ? 0.0f : g);
@@ -90,8 +95,14 @@ static void apply(wm_strip* s, int id)
         update_send(s, (id - WM_STRIP_SEND0_DB) / WM_STRIP_SEND_STRIDE);
     } else {
         switch (id) {
-        case WM_STRIP_FADER_DB: wm_gain_set_db(&s->fader, v); break;
-        case WM_STRIP_PAN: wm_stereo_set_pan(&s->stereo, v); break;
+        case WM_STRIP_FADER_DB:
+            if (!s->drive[0])
+                wm_gain_set_db(&s->fader, v);
+            break;
+        case WM_STRIP_PAN:
+            if (!s->drive[1])
+                wm_stereo_set_pan(&s->stereo, v);
+            break;
         case WM_STRIP_WIDTH: wm_stereo_set_width(&s->stereo, v); break;
         case WM_STRIP_MUTE: update_mute(s); break;
         case WM_STRIP_LOWCUT_ON:
@@ -128,6 +139,42 @@ int wm_strip_set_param(wm_strip* s, int id, float value)
     s->params[id] = v;
     apply(s, id);
     return err;
+}
+
+/* The drive slot of a parameter: 0 fader, 1 pan, 2 + k send k; -1 none. */
+static int drive_slot(int id)
+{
+    int send = id - WM_STRIP_SEND0_DB;
+    if (id == WM_STRIP_FADER_DB || id == WM_STRIP_PAN)
+        return id == WM_STRIP_PAN;
+    return send >= 0 && id < WM_STRIP_PARAM_COUNT && send % WM_STRIP_SEND_STRIDE == 0 ? 2 + send / WM_STRIP_SEND_STRIDE
+                                                                                    : -1;
+}
+
+/* A glide carried with another factor: value, target and step times to / from. */
+static void rescale(wm_smooth* g, float from, float to)
+{
+    g->value = g->value / from * to;
+    g->target = g->target / from * to;
+    g->step = g->step / from * to;
+}
+
+int wm_strip_drive(wm_strip* s, int id, const float* values)
+{
+    int slot = drive_slot(id), k = slot - 2;
+    if (slot < 0)
+        return WM_ERR_PARAM;
+    float lv = level(s->params[id]);
+    int change = !s->drive[slot] != !values, snap = values && lv == 0.0f;
+    s->drive[slot] = values;
+    if (!change)
+        return WM_OK;
+    for (int t = 0; k >= 0 && t < 2 && !snap; t++)
+        rescale(t ? &s->send_post[k] : &s->send_pre[k], values ? lv : 1.0f, values ? 1.0f : lv);
+    apply(s, id); /* hands a parameter back to its setter, or sets a send's glides to the tap factor */
+    for (int t = 0; k >= 0 && t < 2 && snap; t++)
+        wm_smooth_snap(t ? &s->send_post[k] : &s->send_pre[k]);
+    return WM_OK;
 }
 
 float wm_strip_get_param(const wm_strip* s, int id)
@@ -250,6 +297,34 @@ float* wm_strip_input(wm_strip* s, int channel)
 const float* wm_strip_pre(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->pre[channel] : NULL; }
 const float* wm_strip_out(const wm_strip* s, int channel) { return channel == 0 || channel == 1 ? s->out[channel] : NULL; }
 
+/* A driven gain: dst = dst * keep + src * glide * level(db[i]) per frame,
+   both channels (keep 0 or 1; the glide moves on n frames). Returns the
+   last frame's level. The fader and the sends share this one loop. */
+static float driven(const float* db, wm_smooth* glide, float* const* src, float* const* dst, float keep, int n)
+{
+    float lv = 0.0f;
+    for (int i = 0; i < n; i++) {
+        if (i == 0 || db[i] != db[i - 1])
+            lv = level(db[i]);
+        float k = wm_smooth_next(glide) * lv;
+        for (int c = 0; c < 2; c++)
+            dst[c][i] = dst[c][i] * keep + src[c][i] * k;
+    }
+    return lv;
+}
+
+/* The fader from per-frame dB values (out * 0 + out * k: the output is
+   finite, sanitised by wm_stereo); it ends at rest at the last one. */
+static void drive_fader(wm_strip* s, int n)
+{
+    wm_smooth unity = {1.0f, 1.0f, 0.0f, 0, 1};
+    float g = driven(s->drive[0], &unity, s->out, s->out, 0.0f, n);
+    if (n > 0) {
+        s->fader.gain.value = s->fader.gain.target = g;
+        s->fader.gain.remaining = 0;
+    }
+}
+
 void wm_strip_process(wm_strip* s, int n)
 {
     wm_strip_commit(s);
@@ -269,10 +344,16 @@ void wm_strip_process(wm_strip* s, int n)
         wm_saturate_process(&s->sat, s->in, n);
         s->sat_active = s->sat.mix.value != 0.0f || s->sat.mix.remaining > 0;
     }
-    wm_stereo_process(&s->stereo, (const float* const*)s->in, s->pre, n);
+    if (s->drive[1])
+        wm_stereo_process_pan(&s->stereo, (const float* const*)s->in, s->pre, n, s->drive[1]);
+    else
+        wm_stereo_process(&s->stereo, (const float* const*)s->in, s->pre, n);
     for (int c = 0; c < 2; c++)
         memcpy(s->out[c], s->pre[c], (size_t)n * sizeof(float));
-    wm_gain_process(&s->fader, s->out, 2, n);
+    if (s->drive[0])
+        drive_fader(s, n);
+    else
+        wm_gain_process(&s->fader, s->out, 2, n);
     wm_gain_process(&s->mute, s->out, 2, n);
     for (int c = 0; c < 2; c++)
         wm_meter_process(&s->meter[c], s->out[c], n);
@@ -294,11 +375,24 @@ static void add_smoothed(wm_smooth* g, float* const* src, float* const* dst, int
             wm_ops_sum(src[c] + i, dst[c] + i, g->value, n - i);
 }
 
+/* dst += src * g * level(db[i]): a driven send, g its mute and tap glide. */
+static void add_driven(wm_smooth* g, float* const* src, float* const* dst, const float* db, int n)
+{
+    if (g->value != 0.0f || g->remaining > 0)
+        driven(db, g, src, dst, 1.0f, n);
+}
+
 void wm_strip_add_send(wm_strip* s, int k, float* const* dst, int n)
 {
     if (k < 0 || k >= WM_STRIP_MAX_SENDS)
         return;
     n = n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n);
+    const float* db = s->drive[2 + k];
+    if (db) {
+        add_driven(&s->send_pre[k], s->pre, dst, db, n);
+        add_driven(&s->send_post[k], s->out, dst, db, n);
+        return;
+    }
     add_smoothed(&s->send_pre[k], s->pre, dst, n);
     add_smoothed(&s->send_post[k], s->out, dst, n);
 }

@@ -31,6 +31,10 @@
    sets (wm_strip_set_solo_muted); either ramps the output to silence and
    every send gain (pre- and post-fader) to 0: a muted strip sends nothing.
 
+   A-rate automation (wm_strip_drive): the fader, the pan and the send
+   levels can instead take one value per frame from their owner (the
+   session's automation lanes); the per-frame values then are the glide.
+
    Non-finite input samples are replaced by 0 and counted in `nonfinite`.
    Thread: one thread per strip (the audio thread). */
 #ifndef WM_STRIP_H
@@ -111,6 +115,8 @@ typedef enum { WM_STRIP_PARAMS(WM_STRIP_PARAM_ENUM) WM_STRIP_PARAM_COUNT } wm_st
 #define WM_STRIP_BAND_STRIDE (WM_STRIP_EQ1_ON - WM_STRIP_EQ0_ON)
 #define WM_STRIP_SEND_STRIDE (WM_STRIP_SEND1_DB - WM_STRIP_SEND0_DB)
 
+/* Parameters that take per-frame values (wm_strip_drive): fader, pan, sends. */
+#define WM_STRIP_DRIVES (2 + WM_STRIP_MAX_SENDS)
 
 typedef struct {
     float sample_rate; /* 8000 .. 384000 Hz */
@@ -138,6 +144,7 @@ typedef struct {
     wm_gain fader, mute;
     wm_smooth send_pre[WM_STRIP_MAX_SENDS], send_post[WM_STRIP_MAX_SENDS]; /* linear */
     wm_meter meter[2];
+    const float* drive[WM_STRIP_DRIVES]; /* a-rate values: fader, pan, send 0..15 (NULL: not driven) */
     int comp_active, sat_active; /* running (on, or still gliding off) */
     int solo_muted;
     unsigned nonfinite;
@@ -165,6 +172,23 @@ int wm_strip_set_param(wm_strip* s, int id, float value);
 
 /* The value in force (NAN for an unknown id). Realtime: safe. */
 float wm_strip_get_param(const wm_strip* s, int id);
+
+/* wm_strip_drive -- a-rate automation of fader_db, pan or a send's level
+   (sendK_db): from the next wm_strip_process on, values[i] is the
+   parameter's value at frame i of each wm_strip_process and
+   wm_strip_add_send call (the owner rewrites values[0 .. n) before each
+   call; values in the parameter's range, not checked), and the parameter's
+   glide is bypassed: fader and send levels are converted from dB per frame
+   (-96 dB and below is silence), the pan matrix is recomputed whenever the
+   value changes. A send's mute and pre/post crossfades still glide on top.
+   Setting the parameter meanwhile only stores it (wm_strip_get_param).
+   NULL hands the parameter back to its setter: it glides from the last
+   driven value to the value in force, so none when they are equal. A send
+   whose level was -96 dB or below when it became driven starts at rest
+   (a fade-out still under way is cut).
+   Returns WM_OK, or WM_ERR_PARAM for any other parameter.
+   Realtime: safe. Thread: the audio thread. */
+int wm_strip_drive(wm_strip* s, int id, const float* values);
 
 /* wm_strip_commit -- hand every dirty group (band, cut, compressor) to its
    module as one set. wm_strip_process calls it first; call it yourself to

@@ -23,13 +23,19 @@ export const OP = Object.freeze({
   POOL_COMMIT: 9,
   POOL_COMPLETE: 10,
   POOL_FREE: 11,
+  AUTOMATE: 12,
 });
 
-/** Automation event kinds (the AudioParam methods). */
-export const AUTOMATION = Object.freeze({ SET_VALUE: 0, LINEAR: 1, EXPONENTIAL: 2, TARGET: 3, CANCEL: 4, CANCEL_AND_HOLD: 5 });
 
 /** Transport actions of OP.TRANSPORT. */
 export const TRANSPORT = Object.freeze({ PLAY: 0, PAUSE: 1, STOP: 2 });
+
+/**
+ * Automation methods of OP.AUTOMATE, as on an AudioParam: setValueAtTime,
+ * linearRampToValueAtTime, exponentialRampToValueAtTime, setTargetAtTime,
+ * cancelScheduledValues, cancelAndHoldAtTime.
+ */
+export const AUTOMATION = Object.freeze({ SET_VALUE: 0, LINEAR: 1, EXPONENTIAL: 2, TARGET: 3, CANCEL: 4, CANCEL_AND_HOLD: 5 });
 
 const MAX_WORDS = 64;
 const TWO_32 = 2 ** 32;
@@ -41,6 +47,7 @@ export class CommandWriter {
     this.bytes = new Uint8Array(MAX_WORDS * 4);
     this.u32 = new Uint32Array(this.bytes.buffer);
     this.f32 = new Float32Array(this.bytes.buffer);
+    this.view = new DataView(this.bytes.buffer);
     this.nextRequest = 1;
   }
 
@@ -121,6 +128,28 @@ export class CommandWriter {
   }
 
   /** @returns {number} the request id of the reply (0 if the ring was full) */
+  /**
+   * One automation event for a strip parameter (strip -1: a mixer
+   * parameter). Times are engine frames (frames rendered since the session
+   * was created; seconds * sampleRate, not rounded), sent as float64;
+   * `value` is ignored by the cancels, `timeConstantFrames` by all but
+   * AUTOMATION.TARGET.
+   * @param {number} strip  the SET_STRIP_PARAM numbering, or -1
+   * @param {number} param  the strip's (or the mixer's) parameter id
+   * @param {number} kind   AUTOMATION.*
+   * @returns {boolean} true when the ring took it
+   */
+  automate(strip, param, kind, timeFrames, value = 0, timeConstantFrames = 0) {
+    this.u32[0] = OP.AUTOMATE;
+    this.u32[1] = strip; // -1 becomes 0xFFFFFFFF
+    this.u32[2] = param;
+    this.u32[3] = kind;
+    this.view.setFloat64(16, timeFrames, true);
+    this.f32[6] = value;
+    this.view.setFloat64(28, timeConstantFrames, true);
+    return this.send(9);
+  }
+
   poolAlloc(frames, channels, rateHz) {
     const id = this.request();
     this.u32[0] = OP.POOL_ALLOC;

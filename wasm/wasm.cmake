@@ -16,7 +16,7 @@ set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is writ
 add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
 target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
-target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -matomics -mbulk-memory -fno-math-errno)
+target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O2 -fno-unroll-loops -msimd128 -matomics -mbulk-memory -fno-math-errno)
 # Compiled at -O3; linked at -Oz, which runs binaryen's size passes over the
 # finished module: 4% smaller (1.8 KB gzip); measured side by side, the
 # module benchmark did not change beyond noise.
@@ -28,6 +28,19 @@ target_link_options(wamix PRIVATE
   -sTOTAL_STACK=${WAMIX_STACK}
   -sFILESYSTEM=0
   -sERROR_ON_UNDEFINED_SYMBOLS=1)
+
+# Code off the per-sample path is compiled for size: the control path
+# (command decoding, automation timelines and lanes, the pool, clip lists,
+# the transport, stream plumbing), the analyzer (its FFT runs at display
+# rate), sample-rate conversion and WAV reading (when samples are loaded,
+# not in the audio path) and the exports. The per-sample DSP stays at -O3.
+# Measured with scripts/size-report.mjs: see docs/BENCHMARKS.md (size).
+set(WAMIX_SIZE_OPTIMIZED wm_session wm_lanes wm_automation wm_pool wm_clips wm_transport wm_streams
+  wm_analyzer wm_resample wm_wav)
+foreach(name ${WAMIX_SIZE_OPTIMIZED})
+  set_source_files_properties(${CMAKE_SOURCE_DIR}/dsp/${name}.c PROPERTIES COMPILE_OPTIONS -Oz)
+endforeach()
+set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/wm_exports.c PROPERTIES COMPILE_OPTIONS -Oz)
 
 # The per-module benchmark and conformance harness (bench/bench_modules.c),
 # built twice: with SIMD128 and without, so the table can compare them.
