@@ -20,6 +20,7 @@
 #define REFMIX_SAMPLE_FRAMES 144000
 #define REFMIX_LOOP_FRAMES 48000
 #define REFMIX_OFFSET_STEP 6000
+#define REFMIX_RMS_SKIP_FRAMES 24576 /* the output's RMS is compared after 0.512 s */
 
 /* Value k (0-based, interleaved) of noise sample `index`: xorshift32 from
    a seed per sample, uniform in [-0.5, 0.5). The generator is a stream:
