@@ -20,6 +20,7 @@ export async function openBrowserBench() {
   await page.waitForFunction(() => window.benchForms, null, { timeout: 20000 });
   const call = (name, ...args) => page.evaluate(([n, a]) => window.benchForms[n](...a), [name, args]);
   return {
+    flags: REALTIME_FLAGS,
     version: await page.evaluate(() => navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? 'unknown'),
     /** {wall, rmsDb} of one offline render of form 'wamix' | 'nodes' | 'plain'. */
     render: (form, tracks, channels, seconds) => call('renderOffline', form, tracks, channels, seconds),
@@ -42,6 +43,7 @@ export async function openBrowserBench() {
       await cdp.detach();
       return { ...started, ...stopped, trace: summarizeTrace(events) };
     },
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
     async close() {
       await browser.close();
       await server.close();

@@ -132,8 +132,12 @@ export function buildNodeGraph(ctx, tracks, channels, makeup) {
     for (const [hz, q, db] of BANDS) {
       node = node.connect(new BiquadFilterNode(ctx, { type: 'peaking', frequency: hz, Q: q, gain: db }));
     }
+    // DynamicsCompressorNode's output is stereo even for a mono input in
+    // Chromium: a mono track's panner takes it back to one channel, so that
+    // it pans with the mono law (as wamix and the plain-JS form do).
+    const mono = channels === 1 ? { channelCount: 1, channelCountMode: 'explicit' } : {};
     node.connect(trackCompressor(ctx))
-      .connect(new StereoPannerNode(ctx, { pan }))
+      .connect(new StereoPannerNode(ctx, { pan, ...mono }))
       .connect(new GainNode(ctx, { gain: gain / makeup.track }))
       .connect(master);
     source.start(0, offset / RATE);
