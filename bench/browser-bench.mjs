@@ -43,7 +43,6 @@ export async function openBrowserBench() {
       await cdp.detach();
       return { ...started, ...stopped, trace: summarizeTrace(events) };
     },
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
     async close() {
       await browser.close();
       await server.close();
