@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "bench_modules.h"
+#include "bench_refmix.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten/emscripten.h>
@@ -73,6 +74,52 @@ BENCH_EXPORT void bench_run(int id, int blocks)
     }
 }
 
+/* The reference mix (bench_refmix.h): set up a session with `tracks`
+   tracks of `channels` channels in the harness's arena; run it 128 frames
+   at a time, summing the squares of the master output so that every build
+   and form can be compared on its RMS. The RMS skips the first
+   REFMIX_RMS_SKIP_FRAMES, where the strips glide from their defaults to
+   the mix's settings (faders from 0 dB) and the forms differ most. */
+#define MIX_BLOCK 128
+static wm_session* mix;
+static double mix_sum_sq[2];
+static double mix_frames;
+
+/* Returns 0, or a negative WM_ERR_* code. */
+BENCH_EXPORT int bench_mix_setup(int tracks, int channels)
+{
+    int err;
+    wm_arena_init(&ctx.arena, arena_memory, sizeof arena_memory);
+    mix = refmix_create(&ctx.arena, tracks, channels, MIX_BLOCK, &err);
+    mix_sum_sq[0] = mix_sum_sq[1] = mix_frames = 0.0;
+    return mix ? WM_OK : err;
+}
+
+BENCH_EXPORT void bench_mix_run(int blocks)
+{
+    const wm_mixer* m = wm_session_mixer(mix);
+    for (int b = 0; b < blocks; b++) {
+        wm_session_process(mix, MIX_BLOCK);
+        mix_frames += MIX_BLOCK;
+        if (mix_frames <= REFMIX_RMS_SKIP_FRAMES)
+            continue;
+        for (int c = 0; c < 2; c++) {
+            const float* o = wm_mixer_output(m, c);
+            double acc = 0.0;
+            for (int i = 0; i < MIX_BLOCK; i++)
+                acc += (double)o[i] * o[i];
+            mix_sum_sq[c] += acc;
+        }
+    }
+}
+
+/* The RMS of the master output after the skipped start, channel 0 or 1, in dBFS. */
+BENCH_EXPORT double bench_mix_rms_db(int channel)
+{
+    double counted = mix_frames - REFMIX_RMS_SKIP_FRAMES;
+    return 10.0 * log10(mix_sum_sq[channel & 1] / (counted > 0.0 ? counted : 1.0) + 1e-30);
+}
+
 #ifndef __EMSCRIPTEN__
 #include <time.h>
 
@@ -121,16 +168,38 @@ static int time_blocks(int id, int block, int blocks)
     return 0;
 }
 
+/* Renders the reference mix `runs` times for `seconds` of audio each
+   (after a setup that is not timed); prints per run "wall_seconds
+   rms_left_db rms_right_db". */
+static int time_mix(int tracks, int channels, double seconds, int runs)
+{
+    int blocks = (int)(seconds * REFMIX_RATE / MIX_BLOCK + 0.5);
+    for (int r = 0; r < runs; r++) {
+        if (bench_mix_setup(tracks, channels) != WM_OK)
+            return 1;
+        double t0 = now_s();
+        bench_mix_run(blocks);
+        double t = now_s() - t0;
+        printf("%.6f %.3f %.3f\n", t, bench_mix_rms_db(0), bench_mix_rms_db(1));
+        fflush(stdout);
+    }
+    return 0;
+}
+
 /* usage: wamix_bench_modules SECONDS_OF_AUDIO BLOCK...
             prints "name block msamples_per_s" lines;
           wamix_bench_modules --render ID BLOCK BLOCKS
             writes the module's output as raw float32 to stdout;
           wamix_bench_modules --blocks ID BLOCK BLOCKS
-            prints the median, p99 and max time of one block in microseconds. */
+            prints the median, p99 and max time of one block in microseconds;
+          wamix_bench_modules --mix TRACKS CHANNELS SECONDS RUNS
+            times the reference mix (see time_mix). */
 int main(int argc, char** argv)
 {
     if (argc == 5 && strcmp(argv[1], "--render") == 0)
         return render(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    if (argc == 6 && strcmp(argv[1], "--mix") == 0)
+        return time_mix(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), atoi(argv[5]));
     if (argc == 5 && strcmp(argv[1], "--blocks") == 0)
         return time_blocks(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     double seconds = argc > 1 ? atof(argv[1]) : 10.0;

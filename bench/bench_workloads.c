@@ -5,6 +5,7 @@
    Each workload keeps its state in a static here (a benchmark harness, not
    the library). */
 #include "bench_modules.h"
+#include "bench_refmix.h"
 #include "wm_analyzer.h"
 #include "wm_biquad.h"
 #include "wm_biquad4.h"
@@ -288,37 +289,13 @@ static void convolver_run(bench_ctx* ctx)
     wm_convolver_process(&convolver, (const float* const*)ctx->out, ctx->out, ctx->block);
 }
 
-/* The mixer with 32 stereo tracks on the reference chain (low cut 80 Hz,
-   four peaking bands, compressor -24 dB 4:1 5/100 ms 6 dB knee, pan spread,
-   fader 1/sqrt(N)) into a master limiter at -1 dB. Each block the tracks
-   take their input from the host buffers, as a live feed would. Throughput
+/* The mixer with 32 stereo tracks on the reference chain (bench_refmix.h)
+   into a master limiter at -1 dB. Each block the tracks take their input
+   from the host buffers, as a live feed would (the full reference mix,
+   played from the pool, is bench_refmix.c). Throughput
    counts the stereo output. */
 #define MIXER_TRACKS 32
 static wm_mixer* mixer;
-
-static int set_track(wm_strip* t, int track)
-{
-    static const float band[4][3] = {{200.0f, 1.0f, -3.0f}, {1000.0f, 0.7f, 2.0f}, {3000.0f, 2.0f, -2.0f},
-                                     {8000.0f, 0.7f, 4.0f}};
-    const struct { int id; float value; } settings[] = {
-        {WM_STRIP_LOWCUT_ON, 1.0f}, {WM_STRIP_LOWCUT_FREQ_HZ, 80.0f}, {WM_STRIP_COMP_ON, 1.0f},
-        {WM_STRIP_COMP_THRESHOLD_DB, -24.0f}, {WM_STRIP_COMP_RATIO, 4.0f}, {WM_STRIP_COMP_ATTACK_MS, 5.0f},
-        {WM_STRIP_COMP_RELEASE_MS, 100.0f}, {WM_STRIP_COMP_KNEE_DB, 6.0f},
-        {WM_STRIP_PAN, -1.0f + 2.0f * (float)track / (MIXER_TRACKS - 1)},
-        {WM_STRIP_FADER_DB, -10.0f * log10f((float)MIXER_TRACKS)},
-    };
-    int failed = 0; /* every value here is in range: any error is a bug */
-    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
-        failed |= wm_strip_set_param(t, settings[i].id, settings[i].value) != WM_OK;
-    for (int b = 0; b < 4; b++) {
-        int base = b * WM_STRIP_BAND_STRIDE;
-        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_ON + base, 1.0f) != WM_OK;
-        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_FREQ_HZ + base, band[b][0]) != WM_OK;
-        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_Q + base, band[b][1]) != WM_OK;
-        failed |= wm_strip_set_param(t, WM_STRIP_EQ0_GAIN_DB + base, band[b][2]) != WM_OK;
-    }
-    return failed ? WM_ERR_ARG : WM_OK;
-}
 
 static int mixer_setup(bench_ctx* ctx)
 {
@@ -330,7 +307,7 @@ static int mixer_setup(bench_ctx* ctx)
     if (!mixer)
         return err;
     for (int t = 0; t < MIXER_TRACKS && err == WM_OK; t++)
-        err = set_track(wm_mixer_track(mixer, t), t);
+        err = refmix_set_track(wm_mixer_track(mixer, t), t, MIXER_TRACKS);
     if (err == WM_OK)
         err = wm_mixer_set_param(mixer, WM_MIXER_LIMITER_ON, 1.0f);
     return err;

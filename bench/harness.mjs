@@ -47,6 +47,19 @@ export function loadWasmHarness(variant) {
       times.sort();
       return { median: times[blocks >> 1], p99: times[blocks - 1 - Math.floor(blocks / 100)], max: times[blocks - 1] };
     },
+    /**
+     * Renders `seconds` of the reference mix (bench/bench_refmix.c) after an
+     * untimed setup; returns the wall time and the master RMS per channel (dB).
+     */
+    mix(tracks, channels, seconds) {
+      const err = exports.bench_mix_setup(tracks, channels);
+      if (err < 0) throw new Error(`bench_mix_setup(${tracks}, ${channels}) failed: ${err}`);
+      const blocks = Math.round((seconds * 48000) / 128);
+      const t0 = performance.now();
+      exports.bench_mix_run(blocks);
+      const wall = (performance.now() - t0) / 1000;
+      return { wall, rmsDb: [exports.bench_mix_rms_db(0), exports.bench_mix_rms_db(1)] };
+    },
     /** Msamples/s of one module at one block size over `seconds` of audio (after a short warm-up). */
     time(id, block, seconds) {
       this.setup(id, block);
@@ -83,4 +96,14 @@ export function timeNative(seconds, blocks) {
     result.set(`${parts.join(' ')}|${block}`, value);
   }
   return result;
+}
+
+/** Renders the reference mix natively `runs` times; returns [{wall, rmsDb}] per run. */
+export function mixNative(tracks, channels, seconds, runs) {
+  const out = execFileSync(NATIVE_BENCH, ['--mix', String(tracks), String(channels), String(seconds), String(runs)],
+    { encoding: 'utf8' });
+  return out.trim().split('\n').map((line) => {
+    const [wall, left, right] = line.split(' ').map(Number);
+    return { wall, rmsDb: [left, right] };
+  });
 }

@@ -48,7 +48,7 @@ set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/wm_exports.c PROPERTIES COM
 foreach(variant simd scalar)
   set(target wamix_bench_${variant})
   add_executable(${target} ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/bench/bench_modules.c
-                 ${CMAKE_SOURCE_DIR}/bench/bench_workloads.c)
+                 ${CMAKE_SOURCE_DIR}/bench/bench_workloads.c ${CMAKE_SOURCE_DIR}/bench/bench_refmix.c)
   target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${CMAKE_SOURCE_DIR}/bench ${WAMIX_KISSFFT_INCLUDES})
   set_target_properties(${target} PROPERTIES SUFFIX ".wasm")
   set(simd_flag "")

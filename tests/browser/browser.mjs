@@ -15,13 +15,15 @@ const FLAGS = [
 /**
  * Launches Chromium with a fresh profile and returns {context, page, errors, close}.
  * `errors` collects console errors and uncaught page errors as strings.
+ * `args`: extra command-line flags after the defaults (the benchmark adds
+ * the realtime-audio ones, bench/browser-bench.mjs).
  */
-export async function launch() {
+export async function launch({ args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'wamix-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...args],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
