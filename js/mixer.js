@@ -11,7 +11,8 @@ import { SeqBlock } from './shared-blocks.js';
 import { SharedRing } from './ring.js';
 import { CommandWriter, TRANSPORT } from './commands.js';
 import { readStatus, STATUS } from './session.js';
-import { WamixError } from './wamix-core.js';
+import { WamixError, instantiate } from './wamix-core.js';
+import { resample } from './resample.js';
 import { createMemory, unshareMemoryImport } from './memory.js';
 import { BufferedRing, PortRing, Replies } from './links.js';
 import { STREAM_MODE, bindStream, unbindStream, recordMaster } from './stream.js';
@@ -118,7 +119,7 @@ export async function createMixer(context, options = {}) {
     };
     node.onprocessorerror = () => reject(new Error('wamix worklet: the processor failed to start'));
   });
-  return new Mixer(context, node, { memory, blocks, ready, tracks, buses });
+  return new Mixer(context, node, { module, memory, blocks, ready, tracks, buses });
 }
 
 /** A sample in the pool. Free it when no clip needs it any more. */
@@ -135,8 +136,10 @@ export class Sample {
 
 /** A running mixer. Create it with {@link createMixer}. */
 export class Mixer extends EventTarget {
-  constructor(context, node, { memory, blocks, ready, tracks, buses }) {
+  constructor(context, node, { module, memory, blocks, ready, tracks, buses }) {
     super();
+    this.module = module;
+    this.toolInstance = null;
     this.context = context;
     /** The AudioWorkletNode (stereo out): connect it into the graph, or use {@link connect}. */
     this.node = node;
@@ -238,10 +241,11 @@ export class Mixer extends EventTarget {
    * @param {{onProgress?: (fraction: number) => void}} [options]
    */
   async loadSample(source, { onProgress } = {}) {
-    const planes = source.channels ?? Array.from({ length: source.numberOfChannels }, (_, c) => source.getChannelData(c));
+    let planes = source.channels ?? Array.from({ length: source.numberOfChannels }, (_, c) => source.getChannelData(c));
     if (planes.length < 1 || planes.length > 2) throw new RangeError(`wamix: samples are mono or stereo, got ${planes.length} channels`);
     if (source.sampleRate !== this.sampleRate) {
-      throw new RangeError(`wamix: the sample's rate (${source.sampleRate} Hz) differs from the mixer's (${this.sampleRate} Hz)`);
+      // The engine's high-quality resampler, on this thread: never the audio thread's time.
+      planes = resample(this.tools(), planes, source.sampleRate, this.sampleRate);
     }
     const channels = planes.length, frames = planes[0].length;
     const { result: handle, payload: spans } = await this.reply(this.commands.poolAlloc(frames, channels, this.sampleRate));
@@ -262,6 +266,12 @@ export class Mixer extends EventTarget {
     }
     this.commands.poolComplete(handle, frames);
     return new Sample(this, handle, frames, channels, this.sampleRate);
+  }
+
+  /** A small instance of the module on this thread, for work kept off the audio thread (resampling). */
+  tools() {
+    this.toolInstance ??= instantiate(this.module, createMemory({ bytes: 16 << 20, shared: this.mode === 'shared' }));
+    return this.toolInstance;
   }
 
   play() { this.commands.transport(TRANSPORT.PLAY); }
