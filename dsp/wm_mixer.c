@@ -44,6 +44,8 @@ struct wm_mixer {
     wm_correlation correlation;
     float params[WM_MIXER_PARAM_COUNT];
     int64_t frames;
+    wm_mixer_bus_insert bus_insert;
+    void* bus_insert_ctx;
 };
 
 #define WM_MIXER_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
@@ -323,6 +325,8 @@ void wm_mixer_process(wm_mixer* m, int n)
                 wm_strip_add_send(s, b, m->buses[b].in, n);
     }
     for (int b = 0; b < m->cfg.bus_count; b++) {
+        if (m->bus_insert)
+            m->bus_insert(m->bus_insert_ctx, b, m->buses[b].in, n);
         wm_strip_process(&m->buses[b], n);
         add_out(&m->buses[b], m->master.in, n);
     }
@@ -333,6 +337,12 @@ void wm_mixer_process(wm_mixer* m, int n)
     wm_loudness_process(m->loudness, (const float* const*)m->out, n);
     wm_correlation_process(&m->correlation, m->out[0], m->out[1], n);
     m->frames += n;
+}
+
+void wm_mixer_set_bus_insert(wm_mixer* m, wm_mixer_bus_insert fn, void* ctx)
+{
+    m->bus_insert = fn;
+    m->bus_insert_ctx = ctx;
 }
 
 void wm_mixer_get_master_levels(const wm_mixer* m, wm_mixer_master_levels* out)
