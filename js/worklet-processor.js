@@ -82,6 +82,7 @@ class WamixProcessor extends AudioWorkletProcessor {
       streamRings: Array.from({ length: s.streamCount }, (_, i) => e.wamix_session_stream_ring(s.handle, i)),
       recordRing: e.wamix_session_record_ring(s.handle),
       clockOffset: currentFrame,
+      reverb: s.hasReverb,
     };
   }
 
@@ -89,6 +90,8 @@ class WamixProcessor extends AudioWorkletProcessor {
     try {
       if (data.type === MSG.ANALYSER) {
         this.session.configureAnalyser(data);
+      } else if (data.type === MSG.EQ) {
+        this.port.postMessage({ type: MSG.EQ, id: data.id, sections: this.session.eqCoefficients(data.strip) });
       } else if (data.type === MSG.COMMANDS) {
         this.backlog.push({ records: splitRecords(data.records), at: 0 });
       } else if (data.type === MSG.POOL_DATA) {

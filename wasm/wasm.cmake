@@ -14,6 +14,16 @@ set(WAMIX_STACK 65536 CACHE STRING "C stack in bytes")
 set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is written")
 
 add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
+# Compiled for size: code that runs per command or per request rather than
+# per sample (the session's protocol, the pool, the exports, the waveform
+# overview), and the bus reverb, whose cost per block is its FFTs and
+# spectral products either way.
+set(WAMIX_SIZE_SOURCES wm_session wm_pool wm_ring wm_arena wm_common wm_transport wm_analyzer
+  wm_busverb wm_peaks wm_convolver wm_partconv)
+list(TRANSFORM WAMIX_SIZE_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
+list(TRANSFORM WAMIX_SIZE_SOURCES APPEND .c)
+set_source_files_properties(${WAMIX_SIZE_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c
+  TARGET_DIRECTORY wamix PROPERTIES COMPILE_OPTIONS -Oz)
 target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
 target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror -O3 -msimd128 -matomics -mbulk-memory -fno-math-errno)

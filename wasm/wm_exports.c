@@ -8,6 +8,7 @@
 #include <emscripten/emscripten.h>
 
 #include "wm_analyzer.h"
+#include "wm_peaks.h"
 #include "wm_session.h"
 
 #define WM_EXPORT EMSCRIPTEN_KEEPALIVE
@@ -24,6 +25,9 @@ static size_t session_ends[WM_MAX_SESSIONS];
    spectrum (fft/2 dB values) then a waveform (fft samples). */
 static wm_analyzer session_analyzers[WM_MAX_SESSIONS];
 static float* session_analysis[WM_MAX_SESSIONS];
+#define WM_MAX_PEAKS 8 /* waveform overviews (see the end of this file) */
+static void* peaks[WM_MAX_PEAKS]; /* wamix_peaks_tool */
+static size_t peaks_ends[WM_MAX_PEAKS];
 #define WM_ANALYSIS_FLOATS (WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT)
 
 static wm_arena* the_arena(void)
@@ -52,6 +56,10 @@ static void release_unused_arena(void)
         if (sessions[i] && session_ends[i] > top)
             top = session_ends[i];
     }
+    for (int i = 0; i < WM_MAX_PEAKS; i++) {
+        if (peaks[i] && peaks_ends[i] > top)
+            top = peaks_ends[i];
+    }
     wm_arena_rollback(the_arena(), top);
 }
 
@@ -70,9 +78,10 @@ static wm_session* session_of(int handle)
 static int session_config(wm_session_config* c, float sample_rate, int max_block, int track_count,
                           const unsigned char* track_channels, int channels, int bus_count, int clips_per_track,
                           int pool_pages, int pool_page_floats, int command_ring_bytes, int reply_ring_bytes,
-                          int stream_count, int stream_ring_frames, int record_ring_frames)
+                          int stream_count, int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     memset(c, 0, sizeof *c);
+    c->reverb_ir_frames = reverb_ir_frames;
     if (track_count < 1 || track_count > WM_MIXER_MAX_TRACKS)
         return 0;
     c->mixer.sample_rate = sample_rate;
@@ -95,17 +104,18 @@ static int session_config(wm_session_config* c, float sample_rate, int max_block
     return 1;
 }
 
-/* Arena bytes a session with this config takes; 0 for a bad config. */
+/* Arena bytes a session with this config takes; 0 for a bad config.
+   reverb_ir_frames > 0 puts a reverb on every bus (dsp/wm_busverb.h). */
 WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int track_count,
                                            const unsigned char* track_channels, int channels, int bus_count,
                                            int clips_per_track, int pool_pages, int pool_page_floats,
                                            int command_ring_bytes, int reply_ring_bytes, int stream_count,
-                                           int stream_ring_frames, int record_ring_frames)
+                                           int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
                         clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
-                        stream_count, stream_ring_frames, record_ring_frames))
+                        stream_count, stream_ring_frames, record_ring_frames, reverb_ir_frames))
         return 0;
     size_t bytes = wm_session_memory_size(&c);
     return bytes ? bytes + wm_analyzer_memory_size(WM_ANALYZER_MAX_FFT) + WM_ANALYSIS_FLOATS * sizeof(float) + 16 : 0;
@@ -118,12 +128,12 @@ WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_c
                                    const unsigned char* track_channels, int channels, int bus_count,
                                    int clips_per_track, int pool_pages, int pool_page_floats,
                                    int command_ring_bytes, int reply_ring_bytes, int stream_count,
-                                   int stream_ring_frames, int record_ring_frames)
+                                   int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
                         clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
-                        stream_count, stream_ring_frames, record_ring_frames))
+                        stream_count, stream_ring_frames, record_ring_frames, reverb_ir_frames))
         return WM_ERR_ARG;
     int slot = 0;
     while (slot < WM_MAX_SESSIONS && sessions[slot])
@@ -279,6 +289,7 @@ WM_EXPORT size_t wamix_session_pool_bytes(int handle)
    float32, unit pointer, stepped as int32; 24 bytes), NULL past the end. */
 WM_EXPORT const wm_param_info* wamix_strip_param_info(int id) { return wm_strip_param_get_info(id); }
 WM_EXPORT const wm_param_info* wamix_mixer_param_info(int id) { return wm_mixer_param_get_info(id); }
+WM_EXPORT const wm_param_info* wamix_reverb_param_info(int id) { return wm_busverb_param_get_info(id); }
 
 /* Refreshes the level region in the arena and returns its address: per
    strip (tracks, buses, master) peak L, peak R, RMS L, RMS R in dB, then
@@ -300,4 +311,93 @@ WM_EXPORT int wamix_session_latency(int handle)
 {
     wm_session* s = session_of(handle);
     return s ? wm_mixer_latency(wm_session_mixer(s)) : WM_ERR_HANDLE;
+}
+
+/* ---- For the demo page: EQ curves from the engine's coefficients, and
+   waveform overviews. */
+
+/* Strip `strip`'s EQ as it runs now (wm_session_eq_coefs): the address of
+   [section count, then b0 b1 b2 a1 a2 per section], rewritten by each call;
+   NULL for a bad handle or strip. On request only (the worklet answers a
+   message), never per block. Thread: the audio thread. */
+static float eq_coefs[1 + 5 * WM_EQ_SECTIONS];
+WM_EXPORT const float* wamix_session_eq_coefs(int handle, int strip)
+{
+    wm_session* s = session_of(handle);
+    int n = s ? wm_session_eq_coefs(s, strip, eq_coefs + 1) : WM_ERR_HANDLE;
+    eq_coefs[0] = (float)n;
+    return n >= 0 ? eq_coefs : NULL;
+}
+
+/* Waveform overviews (dsp/wm_peaks.h), meant for a main-thread instance
+   of the module with a small memory of its own: create one for a file of
+   total_frames frames, write up to WAMIX_PEAKS_CHUNK interleaved frames at
+   wamix_peaks_input and call wamix_peaks_process for each chunk as it
+   arrives, read 2 * buckets floats (min, max per bucket) at
+   wamix_peaks_result, destroy. Handles 1..WM_MAX_PEAKS; the arena stack
+   is shared with sessions. */
+#define WAMIX_PEAKS_CHUNK 16384
+typedef struct {
+    wm_peaks p;
+    float input[WAMIX_PEAKS_CHUNK * WM_MAX_CHANNELS];
+} wamix_peaks_tool;
+
+static wamix_peaks_tool* peaks_of(int handle)
+{
+    return handle >= 1 && handle <= WM_MAX_PEAKS ? peaks[handle - 1] : NULL;
+}
+
+WM_EXPORT int wamix_peaks_chunk_frames(void) { return WAMIX_PEAKS_CHUNK; }
+
+WM_EXPORT int wamix_peaks_create(int buckets, double total_frames, int channels)
+{
+    int slot = 0;
+    while (slot < WM_MAX_PEAKS && peaks[slot])
+        slot++;
+    if (slot == WM_MAX_PEAKS)
+        return WM_ERR_LIMIT;
+    if (!(total_frames >= 0 && total_frames <= (double)WM_PEAKS_MAX_FRAMES))
+        return WM_ERR_ARG;
+    wm_arena* a = the_arena();
+    size_t mark = wm_arena_mark(a);
+    wamix_peaks_tool* t = wm_arena_alloc(a, sizeof *t, 64);
+    int err = t ? wm_peaks_init(&t->p, a, buckets, (int64_t)total_frames, channels) : WM_ERR_NOMEM;
+    if (err != WM_OK) {
+        wm_arena_rollback(a, mark);
+        return err;
+    }
+    peaks[slot] = t;
+    peaks_ends[slot] = wm_arena_mark(a);
+    return slot + 1;
+}
+
+WM_EXPORT float* wamix_peaks_input(int handle)
+{
+    wamix_peaks_tool* t = peaks_of(handle);
+    return t ? t->input : NULL;
+}
+
+/* Takes `frames` (0..WAMIX_PEAKS_CHUNK) frames from the input buffer:
+   returns the frames taken, or a negative WM_ERR_*. */
+WM_EXPORT int wamix_peaks_process(int handle, int frames)
+{
+    wamix_peaks_tool* t = peaks_of(handle);
+    if (!t)
+        return WM_ERR_HANDLE;
+    return frames <= WAMIX_PEAKS_CHUNK ? wm_peaks_process(&t->p, t->input, frames) : WM_ERR_ARG;
+}
+
+WM_EXPORT const float* wamix_peaks_result(int handle)
+{
+    wamix_peaks_tool* t = peaks_of(handle);
+    return t ? t->p.minmax : NULL;
+}
+
+WM_EXPORT int wamix_peaks_destroy(int handle)
+{
+    if (!peaks_of(handle))
+        return WM_ERR_HANDLE;
+    peaks[handle - 1] = NULL;
+    release_unused_arena();
+    return WM_OK;
 }
