@@ -190,6 +190,7 @@ export class Mixer extends EventTarget {
       if (data.levels) this.levelValues.set(data.levels);
       if (data.spectrum) this.analyser.receive(data.fftSize, data.spectrum);
       this.snapshotPending = false;
+      if (this.snapshotWanted) this.requestSnapshot(); // asked for more while this one travelled
     } else if (data.type === MSG.EQ) {
       this.eqRequests.get(data.id)?.(data.sections);
       this.eqRequests.delete(data.id);
@@ -214,11 +215,19 @@ export class Mixer extends EventTarget {
     this.node.disconnect(...args);
   }
 
-  /** Message mode: asks the worklet for a status (and levels / a spectrum). */
+  /**
+   * Message mode: asks the worklet for a status (and levels / a spectrum).
+   * One request travels at a time; what is asked meanwhile is merged into
+   * the next one, so a status read never starves levels or spectra.
+   */
   requestSnapshot({ levels = false, spectrum = false } = {}) {
+    const want = (this.snapshotWanted ??= { levels: false, spectrum: false });
+    want.levels ||= levels;
+    want.spectrum ||= spectrum;
     if (this.snapshotPending) return;
     this.snapshotPending = true;
-    this.node.port.postMessage({ type: MSG.SNAPSHOT, levels, spectrum });
+    this.snapshotWanted = null;
+    this.node.port.postMessage({ type: MSG.SNAPSHOT, ...want });
   }
 
   /**
