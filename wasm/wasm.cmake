@@ -18,7 +18,7 @@ add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
 # per sample (the session's protocol, the pool, the exports, the waveform
 # overview), and the bus reverb, whose cost per block is its FFTs and
 # spectral products either way.
-set(WAMIX_SIZE_SOURCES wm_session wm_pool wm_ring wm_arena wm_common wm_transport wm_analyzer
+set(WAMIX_SIZE_SOURCES wm_session wm_pool wm_ring wm_arena wm_common wm_transport wm_analyzer wm_streams
   wm_busverb wm_peaks wm_convolver wm_partconv)
 list(TRANSFORM WAMIX_SIZE_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
 list(TRANSFORM WAMIX_SIZE_SOURCES APPEND .c)
