@@ -63,9 +63,14 @@ wm_session* refmix_create(wm_arena* a, int tracks, int channels, int block, int*
 {
     int page_floats = WM_POOL_PAGE_FLOATS;
     int pages_per_sample = (REFMIX_SAMPLE_FRAMES * channels + page_floats - 1) / page_floats;
-    wm_session_config cfg = {{(float)REFMIX_RATE, block, tracks, 0, 1, NULL, {0}},
-                             REFMIX_SAMPLES * pages_per_sample, page_floats, REFMIX_SAMPLES,
-                             4096, 4096, 0};
+    wm_session_config cfg = {
+        .mixer = {.sample_rate = (float)REFMIX_RATE, .max_block = block, .track_count = tracks, .clips_per_track = 1},
+        .pool_pages = REFMIX_SAMPLES * pages_per_sample,
+        .pool_page_floats = page_floats,
+        .pool_max_slots = REFMIX_SAMPLES,
+        .command_ring_bytes = 4096,
+        .reply_ring_bytes = 4096,
+    };
     for (int t = 0; t < tracks && t < WM_MIXER_MAX_TRACKS; t++)
         cfg.mixer.track_channels[t] = (unsigned char)channels;
     wm_session* s = wm_session_create(a, &cfg, a->base, err);

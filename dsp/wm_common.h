@@ -27,6 +27,14 @@ enum {
 const char* wm_strerror(int err);
 
 #define WM_MAX_CHANNELS 2
+
+/* Set-up and configuration code (init, design, setters): compiled for
+   size, since it runs per command rather than per sample. */
+#if defined(__clang__)
+#define WM_COLD __attribute__((cold, minsize))
+#else
+#define WM_COLD __attribute__((cold))
+#endif
 #define WM_SILENCE_DB (-120.0f) /* what meters report for digital silence */
 
 static inline float wm_db_to_lin(float db) { return powf(10.0f, 0.05f * db); }

@@ -90,7 +90,7 @@ static int apply_params(wm_compressor* c, const wm_compressor_params* p)
     return err;
 }
 
-int wm_compressor_init(wm_compressor* c, const wm_compressor_params* p, int channels, float sample_rate)
+WM_COLD int wm_compressor_init(wm_compressor* c, const wm_compressor_params* p, int channels, float sample_rate)
 {
     if (!c || !p || channels < 1 || channels > WM_MAX_CHANNELS ||
         !(sample_rate >= 8000.0f && sample_rate <= 768000.0f))

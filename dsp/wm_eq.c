@@ -168,7 +168,7 @@ static int clamp_params(wm_biquad_params* p, float sample_rate)
     return err;
 }
 
-int wm_eq_set_band(wm_eq* eq, int lane, int band, const wm_eq_band* b)
+WM_COLD int wm_eq_set_band(wm_eq* eq, int lane, int band, const wm_eq_band* b)
 {
     if (!eq || !b || lane < 0 || lane >= WM_EQ_LANES || band < 0 || band >= WM_EQ_BANDS)
         return WM_ERR_ARG;
@@ -183,7 +183,7 @@ int wm_eq_set_band(wm_eq* eq, int lane, int band, const wm_eq_band* b)
     return err;
 }
 
-int wm_eq_set_cut(wm_eq* eq, int lane, wm_eq_cut_side side, const wm_eq_cut* c)
+WM_COLD int wm_eq_set_cut(wm_eq* eq, int lane, wm_eq_cut_side side, const wm_eq_cut* c)
 {
     if (!eq || !c || lane < 0 || lane >= WM_EQ_LANES || (side != WM_EQ_LOW_CUT && side != WM_EQ_HIGH_CUT))
         return WM_ERR_ARG;
@@ -225,7 +225,7 @@ int wm_eq_init(wm_eq* eq, float sample_rate, float smooth_ms)
     return WM_OK;
 }
 
-void wm_eq_reset(wm_eq* eq)
+WM_COLD void wm_eq_reset(wm_eq* eq)
 {
     for (int s = 0; s < WM_EQ_SECTIONS; s++) {
         wm_eq_section* sec = &eq->sec[s];

@@ -334,7 +334,7 @@ int wm_limiter_set_release_ms(wm_limiter* l, float release_ms)
 
 void wm_limiter_set_true_peak(wm_limiter* l, int on) { l->target.true_peak = on != 0; }
 
-int wm_limiter_init(wm_limiter* l, wm_arena* arena, float sample_rate, int channels, const wm_limiter_params* p)
+WM_COLD int wm_limiter_init(wm_limiter* l, wm_arena* arena, float sample_rate, int channels, const wm_limiter_params* p)
 {
     if (!l || !arena || !p || !valid_rate(sample_rate, channels) || p->ceiling_db != p->ceiling_db ||
         p->lookahead_ms != p->lookahead_ms || p->release_ms != p->release_ms)

@@ -80,7 +80,7 @@ static float reading(double mean_sq)
     return lufs > WM_SILENCE_DB ? (float)lufs : WM_SILENCE_DB;
 }
 
-int wm_loudness_init(wm_loudness* l, float sample_rate, int channels)
+WM_COLD int wm_loudness_init(wm_loudness* l, float sample_rate, int channels)
 {
     if (!(sample_rate >= 8000.0f && sample_rate <= 768000.0f) || channels < 1 || channels > WM_MAX_CHANNELS)
         return WM_ERR_ARG;

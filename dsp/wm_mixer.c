@@ -44,6 +44,8 @@ struct wm_mixer {
     wm_correlation correlation;
     float params[WM_MIXER_PARAM_COUNT];
     int64_t frames;
+    wm_mixer_bus_insert bus_insert;
+    void* bus_insert_ctx;
 };
 
 #define WM_MIXER_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
@@ -76,7 +78,7 @@ static wm_strip_config strip_config(const wm_mixer_config* c, int channels)
     return s;
 }
 
-size_t wm_mixer_memory_size(const wm_mixer_config* c)
+WM_COLD size_t wm_mixer_memory_size(const wm_mixer_config* c)
 {
     if (!config_ok(c))
         return 0;
@@ -144,7 +146,7 @@ static int place(wm_mixer* m, wm_arena* a)
     return err;
 }
 
-wm_mixer* wm_mixer_create(wm_arena* a, const wm_mixer_config* cfg, int* err)
+WM_COLD wm_mixer* wm_mixer_create(wm_arena* a, const wm_mixer_config* cfg, int* err)
 {
     *err = WM_ERR_ARG;
     if (!a || !config_ok(cfg))
@@ -333,6 +335,8 @@ void wm_mixer_process_part(wm_mixer* m, int at, int n, int last)
                 wm_strip_add_send(s, b, m->buses[b].in, n);
     }
     for (int b = 0; b < m->cfg.bus_count; b++) {
+        if (m->bus_insert)
+            m->bus_insert(m->bus_insert_ctx, b, m->buses[b].in, n);
         wm_strip_process(&m->buses[b], n);
         add_out(&m->buses[b], m->master.in, n);
     }
@@ -346,6 +350,12 @@ void wm_mixer_process_part(wm_mixer* m, int at, int n, int last)
 }
 
 void wm_mixer_process(wm_mixer* m, int n) { wm_mixer_process_part(m, 0, n, 1); }
+
+void wm_mixer_set_bus_insert(wm_mixer* m, wm_mixer_bus_insert fn, void* ctx)
+{
+    m->bus_insert = fn;
+    m->bus_insert_ctx = ctx;
+}
 
 void wm_mixer_get_master_levels(const wm_mixer* m, wm_mixer_master_levels* out)
 {

@@ -14,7 +14,8 @@
      4. each track's output is summed into the master, and into each bus by
         its send gains (pre-fader sends tap after width/pan, before fader
         and mute; post-fader sends tap the strip output);
-     5. the bus strips process and sum into the master (buses do not send:
+     5. the bus insert (wm_mixer_set_bus_insert) runs on each bus's input,
+        then the bus strips process and sum into the master (buses do not send:
         their send parameters are ignored, as are the master's solo and
         sends);
      6. the master strip processes, then the master limiter (lookahead
@@ -122,6 +123,12 @@ int wm_mixer_latency(const wm_mixer* m);
 
 /* Engine time: frames rendered since creation. */
 int64_t wm_mixer_frames(const wm_mixer* m);
+
+/* An insert that runs on every bus's summed input, in place, before the
+   bus strip (the session's bus reverbs, wm_busverb). io[0..1] hold n
+   frames. NULL removes it. Realtime: safe. Thread: the audio thread. */
+typedef void (*wm_mixer_bus_insert)(void* ctx, int bus, float* const* io, int n);
+void wm_mixer_set_bus_insert(wm_mixer* m, wm_mixer_bus_insert fn, void* ctx);
 
 /* Master levels after the limiter. Realtime: safe (a few log10f). */
 void wm_mixer_get_master_levels(const wm_mixer* m, wm_mixer_master_levels* out);

@@ -65,7 +65,7 @@ static void design_halfband(float g[PHASE])
         g[i] = (float)(0.5 * h[i] / sum);
 }
 
-int wm_saturate_init(wm_saturate* s, int channels, float sample_rate, int oversample, float ramp_ms)
+WM_COLD int wm_saturate_init(wm_saturate* s, int channels, float sample_rate, int oversample, float ramp_ms)
 {
     if (channels < 1 || channels > WM_MAX_CHANNELS || !(sample_rate >= 1000.0f && sample_rate <= 768000.0f) ||
         (oversample != 1 && oversample != 2) || !(ramp_ms >= 0.0f && ramp_ms <= 10000.0f))

@@ -34,6 +34,7 @@ struct wm_session {
     int max_spans;
     uint32_t* status;    /* WM_SESSION_STATUS_WORDS */
     float* levels;
+    wm_busverb* reverbs; /* bus_count of them, or NULL */
     int strips;
     uintptr_t base;
     uint32_t applied, rejected, clamped, dropped, blocks;
@@ -76,7 +77,45 @@ static int normalize(const wm_session_config* in, wm_session_config* out)
     int streams_ok;
     wm_streams_memory_size(out->stream_count, out->stream_ring_frames, out->record_ring_frames, out->mixer.max_block,
                            &streams_ok);
+    if (out->reverb_ir_frames < 0 || (out->reverb_ir_frames > 0 && out->mixer.bus_count > 0 &&
+        !wm_busverb_memory_size(out->reverb_ir_frames, out->mixer.max_block, out->mixer.sample_rate)))
+        return 0;
     return streams_ok;
+}
+
+/* ---- Bus reverbs (wm_busverb), when the config asks for them. */
+
+static int has_reverbs(const wm_session_config* c) { return c->reverb_ir_frames > 0 && c->mixer.bus_count > 0; }
+
+static size_t reverbs_memory_size(const wm_session_config* c)
+{
+    if (!has_reverbs(c))
+        return 0;
+    size_t one = wm_busverb_memory_size(c->reverb_ir_frames, c->mixer.max_block, c->mixer.sample_rate);
+    return (size_t)c->mixer.bus_count * (sizeof(wm_busverb) + one + 64) + 64;
+}
+
+static void run_reverb(void* ctx, int bus, float* const* io, int n)
+{
+    wm_session* s = ctx;
+    wm_busverb_process(&s->reverbs[bus], &s->pool, io, n);
+}
+
+static int create_reverbs(wm_session* s, wm_arena* a)
+{
+    const wm_mixer_config* mc = &s->cfg.mixer;
+    if (!has_reverbs(&s->cfg))
+        return WM_OK;
+    s->reverbs = wm_arena_alloc(a, (size_t)mc->bus_count * sizeof(wm_busverb), 64);
+    if (!s->reverbs)
+        return WM_ERR_NOMEM;
+    for (int b = 0; b < mc->bus_count; b++) {
+        int err = wm_busverb_init(&s->reverbs[b], a, s->cfg.reverb_ir_frames, mc->max_block, mc->sample_rate);
+        if (err != WM_OK)
+            return err;
+    }
+    wm_mixer_set_bus_insert(s->mixer, run_reverb, s);
+    return WM_OK;
 }
 
 static int reply_words_for(const wm_session_config* c)
@@ -103,9 +142,10 @@ size_t wm_session_memory_size(const wm_session_config* cfg)
     n += (size_t)rw * 4 + 64;
     n += (size_t)(rw / 3 + 1) * sizeof(wm_pool_span) + 64;
     n += WM_SESSION_STATUS_WORDS * 4 + 64;
-    n += ((size_t)strips * 4 + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float) + 64;
     int ok;
     n += wm_streams_memory_size(c.stream_count, c.stream_ring_frames, c.record_ring_frames, c.mixer.max_block, &ok);
+    n += ((size_t)strips * WM_SESSION_LV_STRIP + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float) + 64;
+    n += reverbs_memory_size(&c);
     return n;
 }
 
@@ -161,10 +201,12 @@ wm_session* wm_session_create(wm_arena* a, const wm_session_config* cfg, const v
     s->max_spans = (s->reply_words - 3) / 3;
     s->spans = wm_arena_alloc(a, (size_t)(s->max_spans + 1) * sizeof(wm_pool_span), 16);
     s->status = wm_arena_alloc(a, WM_SESSION_STATUS_WORDS * 4, 64);
-    s->levels = wm_arena_alloc(a, ((size_t)s->strips * 4 + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float), 16);
+    s->levels = wm_arena_alloc(a, ((size_t)s->strips * WM_SESSION_LV_STRIP + WM_SESSION_LV_EXTRA_COUNT) * sizeof(float), 16);
     if (!s->cmd_buf || !s->reply_buf || !s->spans || !s->status || !s->levels)
         goto fail;
     r = wm_streams_init(&s->streams, a, c.stream_count, c.stream_ring_frames, c.record_ring_frames, c.mixer.max_block);
+    if (r == WM_OK)
+        r = create_reverbs(s, a);
     if (r != WM_OK) {
         e = r;
         goto fail;
@@ -307,7 +349,37 @@ static int strip_word(const wm_session* s, uint32_t w, int mixer_ok)
     return mixer_ok && w == 0xffffffffu ? WM_LANES_MIXER : WM_LANES_MIXER - 1;
 }
 
-static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2, 9, 0, 4, 2, 2};
+static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2, 9, 0, 4, 2, 2,
+                                                      [WM_SESSION_OP_REVERB_LOAD] = 5,
+                                                      [WM_SESSION_OP_REVERB_PARAM] = 4};
+
+/* REVERB_LOAD: started (the reply follows when the IR plays) or replied
+   to at once with the error. */
+static int op_reverb_load(wm_session* s, const uint32_t* w)
+{
+    uint32_t bus = w[2];
+    int r = s->reverbs && bus < (uint32_t)s->cfg.mixer.bus_count
+                ? wm_busverb_load(&s->reverbs[bus], &s->pool, (int32_t)w[3], f32(w[4]), w[1])
+                : WM_ERR_ARG;
+    if (r != WM_OK) {
+        s->reply_buf[0] = w[1];
+        s->reply_buf[1] = (uint32_t)r;
+        reply(s, 2);
+    }
+    return r;
+}
+
+/* Replies to the reverb loads that finished in this block. */
+static void reply_reverbs(wm_session* s)
+{
+    for (int b = 0; s->reverbs && b < s->cfg.mixer.bus_count; b++) {
+        int result;
+        if (wm_busverb_take_result(&s->reverbs[b], &s->reply_buf[0], &result)) {
+            s->reply_buf[1] = (uint32_t)result;
+            reply(s, 2);
+        }
+    }
+}
 
 /* Applies one record of `bytes` bytes in s->cmd_buf: WM_OK or WM_ERR_*. */
 static int apply(wm_session* s, int bytes)
@@ -316,7 +388,7 @@ static int apply(wm_session* s, int bytes)
     if (bytes < 4 || (bytes & 3))
         return WM_ERR_ARG;
     uint32_t op = w[0];
-    if (op == 0 || op >= WM_SESSION_OP_COUNT || (uint32_t)bytes != 4u * op_words[op])
+    if (op == 0 || op >= WM_SESSION_OP_COUNT || !op_words[op] || (uint32_t)bytes != 4u * op_words[op])
         return WM_ERR_ARG;
     wm_transport* t = wm_mixer_transport(s->mixer);
     switch (op) {
@@ -382,6 +454,12 @@ static int apply(wm_session* s, int bytes)
         return wm_streams_unbind(&s->streams, w[1]);
     case WM_SESSION_OP_RECORD:
         return wm_streams_record(&s->streams, w[1]);
+    case WM_SESSION_OP_REVERB_LOAD:
+        return op_reverb_load(s, w);
+    case WM_SESSION_OP_REVERB_PARAM:
+        if (!s->reverbs || w[1] >= (uint32_t)s->cfg.mixer.bus_count)
+            return WM_ERR_ARG;
+        return setter_result(s, wm_busverb_set_param(&s->reverbs[w[1]], (int32_t)w[2], f32(w[3])));
     default:
         return WM_ERR_ARG;
     }
@@ -453,6 +531,7 @@ int wm_session_process(wm_session* s, int n)
         at += len;
     } while (at < n);
     wm_streams_capture(&s->streams, s->mixer, n);
+    reply_reverbs(s);
     s->blocks++;
     publish_status(s);
     return taken;
@@ -467,28 +546,56 @@ const float* wm_session_update_levels(wm_session* s)
     if (!s)
         return NULL;
     for (int i = 0; i < s->strips; i++) {
-        const wm_strip* st = wm_mixer_strip(s->mixer, i);
         wm_strip_levels lv;
-        wm_strip_get_levels(st, &lv);
-        float* o = s->levels + 4 * i;
+        wm_strip_get_levels(wm_mixer_strip(s->mixer, i), &lv);
+        float* o = s->levels + WM_SESSION_LV_STRIP * i;
         o[0] = lv.peak_db[0];
         o[1] = lv.peak_db[1];
         o[2] = lv.rms_db[0];
         o[3] = lv.rms_db[1];
+        o[4] = lv.comp_gr_db;
     }
     wm_mixer_master_levels m;
     wm_mixer_get_master_levels(s->mixer, &m);
-    float* x = s->levels + 4 * s->strips;
+    float* x = s->levels + WM_SESSION_LV_STRIP * s->strips;
     x[WM_SESSION_LV_MASTER_MOMENTARY] = m.momentary_lufs;
     x[WM_SESSION_LV_MASTER_SHORT_TERM] = m.short_term_lufs;
     x[WM_SESSION_LV_MASTER_INTEGRATED] = m.integrated_lufs;
     x[WM_SESSION_LV_LIMITER_GR] = m.limiter_gr_db;
+    x[WM_SESSION_LV_TRUE_PEAK_L] = m.true_peak_dbtp[0];
+    x[WM_SESSION_LV_TRUE_PEAK_R] = m.true_peak_dbtp[1];
     return s->levels;
 }
 
-int wm_session_level_count(const wm_session* s) { return s ? 4 * s->strips + WM_SESSION_LV_EXTRA_COUNT : 0; }
+int wm_session_level_count(const wm_session* s)
+{
+    return s ? WM_SESSION_LV_STRIP * s->strips + WM_SESSION_LV_EXTRA_COUNT : 0;
+}
 wm_mixer* wm_session_mixer(wm_session* s) { return s ? s->mixer : NULL; }
 wm_pool* wm_session_pool(wm_session* s) { return s ? &s->pool : NULL; }
 int wm_session_strip_count(const wm_session* s) { return s ? s->strips : 0; }
 void* wm_session_stream_ring(wm_session* s, int i) { return s ? wm_streams_ring(&s->streams, i) : NULL; }
 void* wm_session_record_ring(wm_session* s) { return s ? wm_streams_record_ring(&s->streams) : NULL; }
+
+wm_busverb* wm_session_reverb(wm_session* s, int bus)
+{
+    return s && s->reverbs && bus >= 0 && bus < s->cfg.mixer.bus_count ? &s->reverbs[bus] : NULL;
+}
+
+int wm_session_eq_coefs(wm_session* s, int strip, float* out)
+{
+    const wm_strip* st = s ? wm_mixer_strip(s->mixer, strip) : NULL;
+    if (!st || !out)
+        return WM_ERR_ARG;
+    const wm_eq* eq = &st->eq;
+    for (int i = 0; i < eq->n_active; i++) {
+        wm_biquad_coefs k = wm_biquad4_coefs_lane(&eq->sec[eq->active[i]].coefs, 0);
+        float* o = out + 5 * i;
+        o[0] = k.b0;
+        o[1] = k.b1;
+        o[2] = k.b2;
+        o[3] = k.a1;
+        o[4] = k.a2;
+    }
+    return eq->n_active;
+}

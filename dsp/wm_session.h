@@ -65,6 +65,13 @@
                           file), 1: pulled every block (a live feed)
      15  STREAM_UNBIND    [15, stream]   stops it and empties its ring
      16  RECORD           [16, on(0|1)]  the master into the record ring
+     17  REVERB_LOAD      [17, request_id, bus, sample_handle, fade_ms]
+                          replace the bus reverb's IR with a pool sample
+                          (wm_busverb.h: copied and prepared in bounded
+                          steps); reply [request_id, WM_OK or negative
+                          WM_ERR_*] once the new IR plays (or the load
+                          failed); WM_ERR_ARG at once without reverbs
+     18  REVERB_PARAM     [18, bus, param_id, value]  (WM_BUSVERB_PARAMS)
 
    STREAMS AND RECORDING (wm_streams.h has the rules: underruns play
    silence and the stream resumes in sequence; a block that does not fit
@@ -107,8 +114,9 @@
    words, and it again, and retries when it was odd or changed.
 
    LEVELS. wm_session_update_levels writes, for strip i (the numbering of
-   SET_STRIP_PARAM), floats [4i, 4i + 4) = peak L, peak R, RMS L, RMS R in dB
-   (WM_SILENCE_DB for silence) into a region in the arena
+   SET_STRIP_PARAM), floats [5i, 5i + 5) = peak L, peak R, RMS L, RMS R in dB
+   (WM_SILENCE_DB for silence) and the compressor's gain reduction in dB
+   (>= 0) into a region in the arena
    (wm_session_levels), then master extras (WM_SESSION_LV_*). It is not
    done per block (a few log10f per strip): the audio thread calls it when
    the page wants levels.
@@ -118,6 +126,7 @@
 #ifndef WM_SESSION_H
 #define WM_SESSION_H
 
+#include "wm_busverb.h"
 #include "wm_mixer.h"
 #include "wm_pool.h"
 #include "wm_ring.h"
@@ -139,7 +148,9 @@ enum {
     WM_SESSION_OP_STREAM_BIND = 14,
     WM_SESSION_OP_STREAM_UNBIND = 15,
     WM_SESSION_OP_RECORD = 16,
-    WM_SESSION_OP_COUNT = 17
+    WM_SESSION_OP_REVERB_LOAD = 17,
+    WM_SESSION_OP_REVERB_PARAM = 18,
+    WM_SESSION_OP_COUNT = 19
 };
 
 /* Status block word offsets. */
@@ -171,12 +182,16 @@ enum {
     WM_SESSION_STATUS_WORDS = 24
 };
 
-/* Level region: 4 floats per strip, then these (index from 4 * strips). */
+/* Level region: WM_SESSION_LV_STRIP floats per strip, then these (index
+   from WM_SESSION_LV_STRIP * strips). */
+#define WM_SESSION_LV_STRIP 5 /* peak L, peak R, RMS L, RMS R, compressor gain reduction */
 enum {
     WM_SESSION_LV_MASTER_MOMENTARY = 0,
     WM_SESSION_LV_MASTER_SHORT_TERM,
     WM_SESSION_LV_MASTER_INTEGRATED,
     WM_SESSION_LV_LIMITER_GR,
+    WM_SESSION_LV_TRUE_PEAK_L, /* dBTP, maximum since creation */
+    WM_SESSION_LV_TRUE_PEAK_R,
     WM_SESSION_LV_EXTRA_COUNT
 };
 
@@ -198,6 +213,7 @@ typedef struct {
     int record_ring_frames;  /* 0: no recording; else a power of two >= max_block */
     int automation_lanes;    /* 1 .. WM_LANES_MAX; 0: WM_SESSION_DEFAULT_LANES */
     int automation_events;   /* per lane, 2 .. WM_LANES_MAX_EVENTS; 0: WM_SESSION_DEFAULT_LANE_EVENTS */
+    int reverb_ir_frames;    /* 0: no reverbs; else a wm_busverb on every bus for IRs up to this long */
 } wm_session_config;
 
 typedef struct wm_session wm_session;
@@ -237,10 +253,20 @@ const uint32_t* wm_session_status(const wm_session* s);
 const float* wm_session_update_levels(wm_session* s);
 int wm_session_level_count(const wm_session* s);
 
+/* wm_session_eq_coefs -- the EQ of strip `strip` (SET_STRIP_PARAM
+   numbering) as the engine runs it now, mid-glide too: for each biquad
+   section in the signal path of its left channel, b0 b1 b2 a1 a2 (a0 = 1)
+   into out (5 * WM_EQ_SECTIONS floats at most). Returns the section count
+   (0: the EQ passes its input through), or WM_ERR_ARG for a bad strip.
+   For drawing the response on request, never per block.
+   Realtime: safe. Thread: the audio thread. */
+int wm_session_eq_coefs(wm_session* s, int strip, float* out);
+
 /* The parts, for the audio thread and for tests. */
 wm_mixer* wm_session_mixer(wm_session* s);
 wm_pool* wm_session_pool(wm_session* s);
 int wm_session_strip_count(const wm_session* s); /* T + B + 1 */
+wm_busverb* wm_session_reverb(wm_session* s, int bus); /* NULL without reverbs */
 
 /* The start of stream i's ring header and of the record ring's (the page's
    Workers attach to them); NULL out of range or without recording.

@@ -122,7 +122,7 @@ static void apply(wm_strip* s, int id)
     }
 }
 
-int wm_strip_set_param(wm_strip* s, int id, float value)
+WM_COLD int wm_strip_set_param(wm_strip* s, int id, float value)
 {
     const wm_param_info* info = wm_strip_param_get_info(id);
     if (!info)
@@ -235,7 +235,7 @@ void wm_strip_set_solo_muted(wm_strip* s, int muted)
     update_mute(s);
 }
 
-int wm_strip_init(wm_strip* s, wm_arena* a, const wm_strip_config* cfg)
+WM_COLD int wm_strip_init(wm_strip* s, wm_arena* a, const wm_strip_config* cfg)
 {
     if (!s || !a || !config_ok(cfg))
         return WM_ERR_ARG;

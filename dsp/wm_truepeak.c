@@ -8,7 +8,7 @@
 #define WM_PI 3.14159265358979323846
 #define KAISER_BETA 5.0 /* about -50 dB sidelobes: ample for a meter */
 
-void wm_truepeak_init(wm_truepeak* t)
+WM_COLD void wm_truepeak_init(wm_truepeak* t)
 {
     /* Centred on a multiple of the factor, so phase 0 is a pure delay of
        WM_TRUEPEAK_DELAY samples; the one tap that would make the prototype

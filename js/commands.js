@@ -24,6 +24,8 @@ export const OP = Object.freeze({
   POOL_COMPLETE: 10,
   POOL_FREE: 11,
   AUTOMATE: 12,
+  REVERB_LOAD: 17,
+  REVERB_PARAM: 18,
 });
 
 
@@ -178,6 +180,25 @@ export class CommandWriter {
     this.u32[0] = OP.POOL_FREE;
     this.u32[1] = handle;
     return this.send(2);
+  }
+
+  /** @returns {number} the request id of the reply, sent once the new IR plays (0 if the ring was full) */
+  reverbLoad(bus, sample, fadeMs) {
+    const id = this.request();
+    this.u32[0] = OP.REVERB_LOAD;
+    this.u32[1] = id;
+    this.u32[2] = bus;
+    this.u32[3] = sample;
+    this.f32[4] = fadeMs;
+    return this.send(5) ? id : 0;
+  }
+
+  reverbParam(bus, param, value) {
+    this.u32[0] = OP.REVERB_PARAM;
+    this.u32[1] = bus;
+    this.u32[2] = param;
+    this.f32[3] = value;
+    return this.send(4);
   }
 }
 

@@ -11,7 +11,8 @@ import { SeqBlock } from './shared-blocks.js';
 import { SharedRing } from './ring.js';
 import { CommandWriter, TRANSPORT } from './commands.js';
 import { readStatus, STATUS } from './session.js';
-import { WamixError, instantiate } from './wamix-core.js';
+import { WamixError } from './wamix-core.js';
+import { fetchTools } from './tools.js';
 import { resample } from './resample.js';
 import { createMemory, unshareMemoryImport } from './memory.js';
 import { BufferedRing, PortRing, Replies } from './links.js';
@@ -24,7 +25,9 @@ const ANALYSIS_FLOATS = 32768 / 2 + 32768;
 const LOAD_CHUNK_FRAMES = 1 << 16; // frames per step of loadSample
 const EVENT_HZ = 30; // how often meters/position events fire while listened to
 const POOL_PAGE_BYTES = 16384;
-const LEVEL_MASTER_EXTRAS = 4; // momentary, short-term, integrated, limiter reduction
+const LEVEL_STRIP = 5; // peak L, R, RMS L, R, compressor gain reduction (dsp/wm_session.h)
+const LEVEL_MASTER_EXTRAS = 6; // momentary, short-term, integrated, limiter reduction, true peak L, R
+const REVERB_BYTES_PER_SECOND = 3 << 20; // arena per second of reverb IR per bus, rounded up (wm_busverb)
 const STATES = ['stopped', 'playing', 'paused'];
 /** WM_ERR_* names by -code (dsp/wm_common.h), for error messages the page can read. */
 const ERROR_NAMES = ['ok', 'invalid argument', 'out of memory', 'value out of range', 'invalid handle',
@@ -73,21 +76,24 @@ export const MESSAGE_MODE_REASON =
  * Creates a mixer on `context`. Main thread.
  * @param {BaseAudioContext} context
  * @param {{tracks?: number, channels?: 1|2, buses?: number, clipsPerTrack?: number, poolSeconds?: number,
- *          streams?: number, streamSeconds?: number, recordSeconds?: number,
+ *          streams?: number, streamSeconds?: number, recordSeconds?: number, reverbSeconds?: number,
  *          memoryBytes?: number, module?: WebAssembly.Module, wasmUrl?: string|URL, workletUrl?: string|URL}} [options]
  *   tracks (default 8) of `channels` each; poolSeconds: stereo seconds the sample pool holds (default 120);
  *   streams: audio rings a Worker can feed tracks through (default 0), each holding streamSeconds
- *   (default 2); recordSeconds: a ring the master is recorded into (default 0: none)
+ *   (default 2); recordSeconds: a ring the master is recorded into (default 0: none);
+ *   reverbSeconds: a convolution reverb on every bus for IRs up to this long (default 0: none)
  * @returns {Promise<Mixer>}
  */
 export async function createMixer(context, options = {}) {
   const { tracks = 8, channels = 2, buses = 1, clipsPerTrack = 64, poolSeconds = 120, streams = 0,
-    streamSeconds = 2, recordSeconds = 0 } = options;
+    streamSeconds = 2, recordSeconds = 0, reverbSeconds = 0 } = options;
   const ringFrames = (seconds) => (seconds > 0 ? 2 ** Math.ceil(Math.log2(Math.max(128, seconds * context.sampleRate))) : 0);
   const streamFrames = streams > 0 ? ringFrames(streamSeconds) : 0, recordFrames = ringFrames(recordSeconds);
   const poolBytes = Math.ceil((poolSeconds * context.sampleRate * 2 * 4) / POOL_PAGE_BYTES) * POOL_PAGE_BYTES;
   const ringBytes = 8 * (streams * streamFrames + recordFrames);
-  const memoryBytes = options.memoryBytes ?? Math.max(64 << 20, poolBytes + ringBytes + (32 << 20) + tracks * (1 << 20));
+  const reverbBytes = Math.ceil(buses * reverbSeconds * REVERB_BYTES_PER_SECOND * context.sampleRate / 48000);
+  const memoryBytes = options.memoryBytes ??
+    Math.max(64 << 20, poolBytes + ringBytes + reverbBytes + (32 << 20) + tracks * (1 << 20));
   const shared = canShareMemory();
   const [module] = await Promise.all([
     options.module ?? compileWamix(options.wasmUrl, { shared }),
@@ -98,7 +104,7 @@ export async function createMixer(context, options = {}) {
   const memory = shared ? createMemory({ bytes: memoryBytes, shared }) : undefined;
   const strips = tracks + buses + 1;
   const blocks = {
-    meters: new SeqBlock(4 * strips + LEVEL_MASTER_EXTRAS, { shared }),
+    meters: new SeqBlock(LEVEL_STRIP * strips + LEVEL_MASTER_EXTRAS, { shared }),
     spectrum: new SeqBlock(ANALYSIS_FLOATS, { shared }),
     clock: new SeqBlock(CLOCK.COUNT, { shared, type: Float64Array }),
   };
@@ -108,7 +114,7 @@ export async function createMixer(context, options = {}) {
     outputChannelCount: [2],
     processorOptions: {
       module, memory, memoryBytes,
-      session: { tracks, channels, buses, clipsPerTrack, poolBytes, streams, streamFrames, recordFrames },
+      session: { tracks, channels, buses, clipsPerTrack, poolBytes, streams, streamFrames, recordFrames, reverbSeconds },
       blocks: Object.fromEntries(Object.entries(blocks).map(([k, b]) => [k, b.buffer])),
     },
   });
@@ -139,7 +145,7 @@ export class Mixer extends EventTarget {
   constructor(context, node, { module, memory, blocks, ready, tracks, buses }) {
     super();
     this.module = module;
-    this.toolInstance = null;
+    this.toolInstance = null; // a promise of the tools module's exports, made on first use
     this.context = context;
     /** The AudioWorkletNode (stereo out): connect it into the graph, or use {@link connect}. */
     this.node = node;
@@ -151,6 +157,10 @@ export class Mixer extends EventTarget {
     this.latencyFrames = ready.layout.latency;
     this.layout = ready.layout;
     this.paramTables = ready.layout.params;
+    /** True when every bus has a convolution reverb (createMixer's reverbSeconds). */
+    this.hasReverb = ready.layout.reverb;
+    this.eqRequests = new Map(); // id -> resolve
+    this.nextEqRequest = 1;
     this.blocks = blocks;
     const isShared = this.mode === 'shared';
     const buffer = isShared ? memory.buffer : null;
@@ -184,6 +194,10 @@ export class Mixer extends EventTarget {
       if (data.levels) this.levelValues.set(data.levels);
       if (data.spectrum) this.analyser.receive(data.fftSize, data.spectrum);
       this.snapshotPending = false;
+      if (this.snapshotWanted) this.requestSnapshot(); // asked for more while this one travelled
+    } else if (data.type === MSG.EQ) {
+      this.eqRequests.get(data.id)?.(data.sections);
+      this.eqRequests.delete(data.id);
     } else if (data.type === MSG.REPLIES) {
       this.replies.receive(data.records);
     } else if (data.type === MSG.ERROR) {
@@ -205,11 +219,35 @@ export class Mixer extends EventTarget {
     this.node.disconnect(...args);
   }
 
-  /** Message mode: asks the worklet for a status (and levels / a spectrum). */
+  /**
+   * Message mode: asks the worklet for a status (and levels / a spectrum).
+   * One request travels at a time; what is asked meanwhile is merged into
+   * the next one, so a status read never starves levels or spectra.
+   */
   requestSnapshot({ levels = false, spectrum = false } = {}) {
+    const want = (this.snapshotWanted ??= { levels: false, spectrum: false });
+    want.levels ||= levels;
+    want.spectrum ||= spectrum;
     if (this.snapshotPending) return;
     this.snapshotPending = true;
-    this.node.port.postMessage({ type: MSG.SNAPSHOT, levels, spectrum });
+    this.snapshotWanted = null;
+    this.node.port.postMessage({ type: MSG.SNAPSHOT, ...want });
+  }
+
+  /**
+   * Strip `strip`'s EQ as the engine runs it now (mid-glide too): one
+   * Float32Array [b0, b1, b2, a1, a2] per biquad section in its signal path
+   * (a0 = 1), for drawing the response. One message each way, on request.
+   * @param {number} strip the command numbering (Strip.strip)
+   * @returns {Promise<Float32Array[]>}
+   */
+  eqCoefficients(strip) {
+    if (!Number.isInteger(strip) || strip < 0 || strip > this.tracks.length + this.buses.length) {
+      return Promise.reject(new RangeError(`wamix: no strip ${strip}`));
+    }
+    const id = this.nextEqRequest++;
+    this.node.port.postMessage({ type: MSG.EQ, id, strip });
+    return new Promise((resolve) => this.eqRequests.set(id, resolve));
   }
 
   /** Engine frame of an AudioContext time (seconds): exact, not rounded. */
@@ -238,14 +276,16 @@ export class Mixer extends EventTarget {
    * Loads decoded audio into the sample pool, in chunks, without blocking
    * the audio thread. Resolves to a {@link Sample}.
    * @param {AudioBuffer|{sampleRate: number, channels: Float32Array[]}} source mono or stereo
-   * @param {{onProgress?: (fraction: number) => void}} [options]
+   * @param {{onProgress?: (fraction: number) => void,
+   *          onChunk?: (interleaved: Float32Array, channels: number) => void}} [options]
+   *   onChunk sees each chunk of interleaved frames, in order, before it is sent (e.g. for a waveform overview)
    */
-  async loadSample(source, { onProgress } = {}) {
+  async loadSample(source, { onProgress, onChunk } = {}) {
     let planes = source.channels ?? Array.from({ length: source.numberOfChannels }, (_, c) => source.getChannelData(c));
     if (planes.length < 1 || planes.length > 2) throw new RangeError(`wamix: samples are mono or stereo, got ${planes.length} channels`);
     if (source.sampleRate !== this.sampleRate) {
       // The engine's high-quality resampler, on this thread: never the audio thread's time.
-      planes = resample(this.tools(), planes, source.sampleRate, this.sampleRate);
+      planes = resample(await this.tools(), planes, source.sampleRate, this.sampleRate);
     }
     const channels = planes.length, frames = planes[0].length;
     const { result: handle, payload: spans } = await this.reply(this.commands.poolAlloc(frames, channels, this.sampleRate));
@@ -255,6 +295,7 @@ export class Mixer extends EventTarget {
       for (let at = 0; at < count; at += LOAD_CHUNK_FRAMES) {
         const n = Math.min(LOAD_CHUNK_FRAMES, count - at);
         const chunk = interleave(planes, first + at, n);
+        onChunk?.(chunk, channels);
         const target = address + 4 * at * channels;
         if (this.mode === 'shared') new Float32Array(this.memory.buffer, target, chunk.length).set(chunk);
         else this.node.port.postMessage({ type: MSG.POOL_DATA, address: target, samples: chunk }, [chunk.buffer]);
@@ -268,9 +309,9 @@ export class Mixer extends EventTarget {
     return new Sample(this, handle, frames, channels, this.sampleRate);
   }
 
-  /** A small instance of the module on this thread, for work kept off the audio thread (resampling). */
+  /** The tools module on this thread (js/tools.js), for work kept off the audio thread (resampling). */
   tools() {
-    this.toolInstance ??= instantiate(this.module, createMemory({ bytes: 16 << 20, shared: this.mode === 'shared' }));
+    this.toolInstance ??= fetchTools();
     return this.toolInstance;
   }
 
@@ -382,20 +423,21 @@ export class Mixer extends EventTarget {
     } else {
       this.requestSnapshot({ levels: true });
     }
-    const v = this.levelValues, m = 4 * (this.tracks.length + this.buses.length + 1);
+    const v = this.levelValues, m = LEVEL_STRIP * (this.tracks.length + this.buses.length + 1);
     return {
       tracks: this.tracks.map((t) => this.stripLevels(t.strip)),
       buses: this.buses.map((b) => this.stripLevels(b.strip)),
       master: {
         ...this.stripLevels(this.master.strip),
         momentaryLufs: v[m], shortTermLufs: v[m + 1], integratedLufs: v[m + 2], limiterReductionDb: v[m + 3],
+        truePeakDb: [v[m + 4], v[m + 5]],
       },
     };
   }
 
   stripLevels(strip) {
-    const v = this.levelValues, i = 4 * strip;
-    return { peakDb: [v[i], v[i + 1]], rmsDb: [v[i + 2], v[i + 3]] };
+    const v = this.levelValues, i = LEVEL_STRIP * strip;
+    return { peakDb: [v[i], v[i + 1]], rmsDb: [v[i + 2], v[i + 3]], compReductionDb: v[i + 4] };
   }
 
   // 'meters', 'position' and 'error' events fire from one timer that runs

@@ -18,14 +18,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { instantiate } from './wamix-core.js';
-import { loadWamix } from './render.js';
+import { loadTools } from './render.js';
 import { readWav, readWavInfo, writeWav } from './wav.js';
 import { resample as resampleWith } from './resample.js';
 
 export { WamixError, instantiate } from './wamix-core.js';
 export { Session, STATUS } from './session.js';
 export { readParamTables } from './param-table.js';
-export { loadWamix, renderSession, renderToWav } from './render.js';
+export { loadWamix, loadTools, renderSession, renderToWav } from './render.js';
 export { readWav, readWavInfo, writeWav, WavError, WAV_FORMATS } from './wav.js';
 export { resampledLength } from './resample.js';
 export { validate as validateDescription, DescriptionError, EVENT_TYPES } from './description.js';
@@ -34,7 +34,7 @@ let shared = null;
 
 /** One module instance for reading files and resampling, made on first use. */
 async function tools() {
-  shared ??= loadWamix().then((module) => instantiate(module));
+  shared ??= loadTools();
   return shared;
 }
 

@@ -34,10 +34,11 @@ function readTable(exports, rowAddress) {
   }
 }
 
-/** @returns {{strip: ParamInfo[], mixer: ParamInfo[]}} */
+/** @returns {{strip: ParamInfo[], mixer: ParamInfo[], reverb: ParamInfo[]}} */
 export function readParamTables(exports) {
   return {
     strip: readTable(exports, exports.wamix_strip_param_info),
     mixer: readTable(exports, exports.wamix_mixer_param_info),
+    reverb: readTable(exports, exports.wamix_reverb_param_info),
   };
 }

@@ -15,6 +15,7 @@ export const MSG = Object.freeze({
   READY: 'ready',         // worklet -> main: {mode, layout}
   ERROR: 'error',         // worklet -> main: {message}
   ANALYSER: 'analyser',   // main -> worklet: {fftSize, smoothing, minDb, maxDb}
+  EQ: 'eq',               // main -> worklet: {id, strip}; worklet -> main: {id, sections: Float32Array[]}
   // Without SharedArrayBuffer only:
   COMMANDS: 'commands',   // main -> worklet: {records: Uint8Array} (ring records back to back)
   POOL_DATA: 'pool-data', // main -> worklet: {address, samples: Float32Array} into a pool span

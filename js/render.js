@@ -21,8 +21,10 @@ import { readParamTables } from './param-table.js';
 import { DescriptionError, validate } from './description.js';
 import { readWav, writeWav, WAV_FORMATS } from './wav.js';
 import { resample } from './resample.js';
+import { instantiateTools } from './tools.js';
 
 const DEFAULT_WASM = new URL('../dist/wamix.wasm', import.meta.url);
+const TOOLS_WASM = new URL('../dist/wamix-tools.wasm', import.meta.url);
 const BLOCK = 512;
 const POOL_PAGE_FLOATS = 4096; // js/session.js sizes the pool in pages of 16 KiB
 const MEMORY_OVERHEAD = 48 << 20; // mixer, rings and buffers beside the pool (256 stereo tracks take ~5 MiB)
@@ -37,6 +39,11 @@ const LEVEL_INTEGRATED = 2; // WM_SESSION_LV_MASTER_INTEGRATED, after 4 floats p
  */
 export async function loadWamix(path = DEFAULT_WASM) {
   return WebAssembly.compile(await readFile(path));
+}
+
+/** The tools module (js/tools.js: WAV reading, resampling), instantiated from disk. */
+export async function loadTools(path = TOOLS_WASM) {
+  return instantiateTools(await WebAssembly.compile(await readFile(path)));
 }
 
 const seconds = (frames, rate) => `${(frames / rate).toFixed(3)} s`;
@@ -156,8 +163,8 @@ function setUp(session, d, samples, preroll) {
 export async function renderSession(description, { baseDir = '.', onProgress, module } = {}) {
   const started = performance.now();
   module ??= await loadWamix();
-  const tools = instantiate(module);
-  const d = validate(description, readParamTables(tools));
+  const tools = await loadTools();
+  const d = validate(description, readParamTables(instantiate(module, createMemory({ bytes: 16 << 20 }))));
   const rate = d.sampleRate;
   const samples = new Map();
   for (const clip of d.tracks.flatMap((t) => t.clips)) {

@@ -41,29 +41,27 @@ export class Session {
    * @param {WebAssembly.Exports & {memory: WebAssembly.Memory}} exports from instantiate()
    * @param {{sampleRate: number, maxBlock?: number, tracks: number, channels?: 1|2|number[], buses?: number,
    *          clipsPerTrack?: number, poolBytes?: number, streams?: number, streamFrames?: number,
-   *          recordFrames?: number}} config  tracks: how many, all with `channels` or with channels[t]
-   *          each; streams: stereo stream rings (0..64) of streamFrames frames each (a power of two
-   *          >= maxBlock, default 65536); recordFrames: the record ring's frames (a power of two >=
-   *          maxBlock; 0: none)
+   *          recordFrames?: number, reverbSeconds?: number}} config  tracks: how many, all with
+   *          `channels` or with channels[t] each; streams: stereo stream rings (0..64) of
+   *          streamFrames frames each (a power of two >= maxBlock, default 65536); recordFrames: the
+   *          record ring's frames (a power of two >= maxBlock; 0: none); reverbSeconds > 0 puts a
+   *          convolution reverb on every bus for IRs up to that long
    */
   constructor(exports, { sampleRate, maxBlock = 128, tracks, channels = 2, buses = 0, clipsPerTrack = 64,
-    poolBytes = 16 << 20, streams = 0, streamFrames = 0, recordFrames = 0 }) {
+    poolBytes = 16 << 20, streams = 0, streamFrames = 0, recordFrames = 0, reverbSeconds = 0 }) {
     this.exports = exports;
     this.sampleRate = sampleRate;
     this.maxBlock = maxBlock;
     const pages = Math.ceil(poolBytes / POOL_PAGE_BYTES);
     // The reply to a pool allocation lists one span per page at worst.
     const replyBytes = nextPowerOfTwo(Math.max(16384, 4 * (4 + 3 * pages)));
-    // Channels per track: one count for all, or an array of them passed in a scratch buffer.
-    const list = Array.isArray(channels) ? check(exports, exports.wamix_buffer_create(tracks)) : 0;
-    try {
-      if (list) new Uint8Array(exports.memory.buffer, exports.wamix_buffer_data(list), tracks).set(channels);
-      this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks,
-        list && exports.wamix_buffer_data(list), list ? 0 : channels, buses, clipsPerTrack, pages, 0,
-        COMMAND_RING_BYTES, replyBytes, streams, streamFrames, recordFrames));
-    } finally {
-      if (list) exports.wamix_tool_destroy(list);
-    }
+    // Channels per track: one count for all, or a list the module holds for us.
+    const list = Array.isArray(channels) ? exports.wamix_track_channels() : 0;
+    if (list) new Uint8Array(exports.memory.buffer, list, tracks).set(channels);
+    this.handle = check(exports, exports.wamix_session_create(sampleRate, maxBlock, tracks, list,
+      list ? 0 : channels, buses, clipsPerTrack, pages, 0, COMMAND_RING_BYTES, replyBytes, streams, streamFrames,
+      recordFrames, Math.ceil(reverbSeconds * sampleRate)));
+    this.hasReverb = reverbSeconds > 0 && buses > 0;
     const buffer = exports.memory.buffer;
     this.commands = new CommandWriter(new SharedRing(buffer, exports.wamix_session_command_ring(this.handle)));
     this.replies = new ReplyReader(new SharedRing(buffer, exports.wamix_session_reply_ring(this.handle)));
@@ -229,6 +227,18 @@ export class Session {
   /** Computes a spectrum of the master into {@link analysis}; returns the fft size. */
   analyze() {
     return check(this.exports, this.exports.wamix_session_analyze(this.handle));
+  }
+
+  /**
+   * The EQ of strip `strip` as the engine runs it now: one Float32Array
+   * [b0, b1, b2, a1, a2] per biquad section in the signal path (a0 = 1).
+   * On request only; allocates.
+   */
+  eqCoefficients(strip) {
+    const e = this.exports, at = e.wamix_session_eq_coefs(this.handle, strip);
+    if (!at) throw new RangeError(`wamix: no strip ${strip}`);
+    const view = new Float32Array(e.memory.buffer, at, 1 + 5 * 16);
+    return Array.from({ length: view[0] }, (_, i) => view.slice(1 + 5 * i, 6 + 5 * i));
   }
 
   /** A consistent copy of the status block (allocates). */

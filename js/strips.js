@@ -86,6 +86,27 @@ export class WamixParam {
   }
 }
 
+/**
+ * A bus reverb's parameter (dsp/wm_busverb.h: reverb_wet_db, reverb_dry_db,
+ * reverb_predelay_ms): `value` as on an AudioParam; the engine glides to it.
+ * It takes no automation events.
+ */
+export class ReverbParam extends WamixParam {
+  get value() {
+    return this.current;
+  }
+
+  set value(v) {
+    finite(this.name, 'value', v);
+    this.current = Math.min(this.maxValue, Math.max(this.minValue, v));
+    this.mixer.commands.reverbParam(this.target, this.info.id, v);
+  }
+
+  schedule() {
+    throw new TypeError(`wamix: ${this.name} takes no automation`);
+  }
+}
+
 /** A track, a bus or the master: its parameters by name (see `params`). */
 export class Strip {
   /**
@@ -100,6 +121,25 @@ export class Strip {
     this.strip = strip;
     /** @type {Record<string, WamixParam>} every parameter of dsp/wm_strip.h by name */
     this.params = Object.fromEntries(mixer.paramTables.strip.map((info) => [info.name, new WamixParam(mixer, strip, info)]));
+    if (kind === 'bus' && mixer.hasReverb) {
+      for (const info of mixer.paramTables.reverb) this.params[info.name] = new ReverbParam(mixer, index, info);
+    }
+  }
+
+  /** The EQ's biquad sections as the engine runs them now: see {@link Mixer#eqCoefficients}. */
+  eqCoefficients() {
+    return this.mixer.eqCoefficients(this.strip);
+  }
+
+  /**
+   * Bus with a reverb only: replaces its impulse response with a sample of
+   * the pool, crossfading over fadeMs; resolves once the new IR plays. The
+   * reverb keeps its own copy: the sample may be freed afterwards.
+   * @param {import('./mixer.js').Sample} sample mono or stereo, at most createMixer's reverbSeconds
+   */
+  async loadReverb(sample, { fadeMs = 100 } = {}) {
+    if (this.kind !== 'bus' || !this.mixer.hasReverb) throw new TypeError('wamix: only buses of a mixer made with reverbSeconds have a reverb');
+    await this.mixer.request(this.mixer.commands.reverbLoad(this.index, sample.handle, finite('reverb', 'fadeMs', fadeMs)));
   }
 
   get fader() { return this.params.fader_db; }

@@ -82,13 +82,17 @@ class WamixProcessor extends AudioWorkletProcessor {
       streamRings: Array.from({ length: s.streamCount }, (_, i) => e.wamix_session_stream_ring(s.handle, i)),
       recordRing: e.wamix_session_record_ring(s.handle),
       clockOffset: currentFrame,
+      reverb: s.hasReverb,
     };
   }
 
   onMessage(data) {
+    if (data === null || typeof data !== 'object') return; // not ours
     try {
       if (data.type === MSG.ANALYSER) {
         this.session.configureAnalyser(data);
+      } else if (data.type === MSG.EQ) {
+        this.port.postMessage({ type: MSG.EQ, id: data.id, sections: this.session.eqCoefficients(data.strip) });
       } else if (data.type === MSG.COMMANDS) {
         this.backlog.push({ records: splitRecords(data.records), at: 0 });
       } else if (data.type === MSG.POOL_DATA) {
@@ -122,7 +126,10 @@ class WamixProcessor extends AudioWorkletProcessor {
 
   /** Levels and spectra only when the page asks: an idle page costs nothing. */
   answerShared() {
-    if (this.meters.takeRequest()) this.meters.write(this.session.levels());
+    if (this.meters.takeRequest()) {
+      const levels = this.session.levels(); // a page's block too small for them gets what fits
+      this.meters.write(levels, Math.min(levels.length, this.meters.count));
+    }
     if (this.spectrum.takeRequest()) {
       const size = this.session.analyze();
       this.spectrum.write(this.session.analysis, size / 2 + size, size);

@@ -41,6 +41,8 @@ export interface StripLevels {
   peakDb: [number, number];
   /** RMS per channel in dB, 300 ms time constant. */
   rmsDb: [number, number];
+  /** The strip's compressor gain reduction in dB (>= 0). */
+  compReductionDb: number;
 }
 
 export interface MasterLevels extends StripLevels {
@@ -48,6 +50,8 @@ export interface MasterLevels extends StripLevels {
   shortTermLufs: number;
   integratedLufs: number;
   limiterReductionDb: number;
+  /** True peak per channel in dBTP, the maximum since creation. */
+  truePeakDb: [number, number];
 }
 
 export interface Levels {
@@ -69,6 +73,10 @@ export declare class Strip {
   readonly solo: WamixParam;
   send(bus: number): { level: WamixParam; pre: WamixParam };
   readonly levels: StripLevels;
+  /** The EQ's biquad sections as the engine runs them now: [b0, b1, b2, a1, a2] each (a0 = 1). */
+  eqCoefficients(): Promise<Float32Array[]>;
+  /** Buses of a mixer made with reverbSeconds: replaces the reverb's IR; resolves once it plays. */
+  loadReverb(sample: Sample, options?: { fadeMs?: number }): Promise<void>;
 }
 
 export interface ClipOptions {
@@ -140,6 +148,8 @@ export interface MixerOptions {
   clipsPerTrack?: number;
   /** Stereo seconds the sample pool holds (default 120). */
   poolSeconds?: number;
+  /** A convolution reverb on every bus for IRs up to this long (default 0: none). */
+  reverbSeconds?: number;
   memoryBytes?: number;
   module?: WebAssembly.Module;
   wasmUrl?: string | URL;
@@ -165,7 +175,12 @@ export declare class Mixer extends EventTarget {
   connect(destination: AudioParam, output?: number): void;
   disconnect(): void;
   loadSample(source: AudioBuffer | { sampleRate: number; channels: Float32Array[] },
-    options?: { onProgress?: (fraction: number) => void }): Promise<Sample>;
+    options?: { onProgress?: (fraction: number) => void;
+      onChunk?: (interleaved: Float32Array, channels: number) => void }): Promise<Sample>;
+  /** Strip `strip`'s EQ sections as the engine runs them now (see Strip.eqCoefficients). */
+  eqCoefficients(strip: number): Promise<Float32Array[]>;
+  /** True when every bus has a reverb. */
+  readonly hasReverb: boolean;
   play(): void;
   pause(): void;
   stop(): void;

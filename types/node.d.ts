@@ -7,6 +7,8 @@ export type WamixExports = WebAssembly.Exports & { memory: WebAssembly.Memory };
 
 /** Compiles dist/wamix.wasm (or `path`). */
 export declare function loadWamix(path?: string | URL): Promise<WebAssembly.Module>;
+/** The tools module (dist/wamix-tools.wasm: WAV reading, resampling), instantiated. */
+export declare function loadTools(path?: string | URL): Promise<WamixExports>;
 /** Instantiates the module on a fixed-size memory (a new 64 MiB one by default). */
 export declare function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): WamixExports;
 /** The strip and mixer parameter tables, read out of the module. */
@@ -19,11 +21,18 @@ export interface SessionOptions {
   sampleRate: number;
   maxBlock?: number;
   tracks: number;
-  /** Channels of every track, or one count per track. */
-  channels?: 1 | 2 | (1 | 2)[];
+  /** One count for every track, or one per track. */
+  channels?: 1 | 2 | number[];
   buses?: number;
   clipsPerTrack?: number;
   poolBytes?: number;
+  /** Stereo stream rings (js/stream.js) of streamFrames frames each (a power of two). */
+  streams?: number;
+  streamFrames?: number;
+  /** The record ring's frames (a power of two; 0: no recording). */
+  recordFrames?: number;
+  /** A convolution reverb on every bus for IRs up to this long. */
+  reverbSeconds?: number;
 }
 
 export interface ClipFrames {
@@ -54,6 +63,11 @@ export declare class Session {
   play(): void;
   render(frames: number): [Float32Array, Float32Array];
   levels(): Float32Array;
+  streamRing(i: number): { memory: WebAssembly.Memory; byteOffset: number };
+  recordRing(): { memory: WebAssembly.Memory; byteOffset: number };
+  bindStream(stream: number, track: number, mode?: number): boolean;
+  unbindStream(stream: number): boolean;
+  record(on: boolean): boolean;
   dispose(): void;
 }
 
@@ -82,6 +96,7 @@ export declare class DescriptionError extends Error {
   readonly path: string;
 }
 
+/** `exports`: the tools module's (loadTools). */
 export declare function readWav(bytes: Uint8Array, exports: WamixExports, name?: string): Wav;
 export declare function readWavInfo(bytes: Uint8Array, exports: WamixExports, name?: string): WavInfo;
 export declare function writeWav(channels: Float32Array[], options: { sampleRate: number; format?: WavFormat }): Uint8Array;

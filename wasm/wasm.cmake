@@ -36,17 +36,30 @@ target_link_options(wamix PRIVATE
 
 # Code off the per-sample path is compiled for size: the control path
 # (command decoding, automation timelines and lanes, the pool, clip lists,
-# the transport, stream plumbing), the analyzer (its FFT runs at display
-# rate), sample-rate conversion and WAV reading (when samples are loaded,
-# not in the audio path) and the exports. The per-sample DSP keeps
-# WAMIX_WASM_OPT.
-# Measured with scripts/size-report.mjs: see docs/BENCHMARKS.md (size).
-set(WAMIX_SIZE_OPTIMIZED wm_session wm_lanes wm_automation wm_pool wm_clips wm_transport wm_streams
-  wm_analyzer wm_resample wm_wav)
-foreach(name ${WAMIX_SIZE_OPTIMIZED})
-  set_source_files_properties(${CMAKE_SOURCE_DIR}/dsp/${name}.c PROPERTIES COMPILE_OPTIONS -Oz)
-endforeach()
-set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/wm_exports.c PROPERTIES COMPILE_OPTIONS -Oz)
+# the transport, rings and stream plumbing), the analyzer (its FFT runs at
+# display rate), the exports, and the
+# convolution reverb, whose cost per block is its FFTs (KissFFT keeps
+# WAMIX_WASM_OPT) and spectral products either way. The per-sample DSP
+# keeps WAMIX_WASM_OPT. Sizes: scripts/size-report.mjs, in every build.
+set(WAMIX_SIZE_SOURCES wm_session wm_lanes wm_automation wm_pool wm_clips wm_transport wm_ring wm_arena
+  wm_common wm_streams wm_analyzer wm_busverb wm_convolver wm_partconv
+  wm_limiter wm_loudness wm_truepeak wm_correlation)
+list(TRANSFORM WAMIX_SIZE_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
+list(TRANSFORM WAMIX_SIZE_SOURCES APPEND .c)
+set_source_files_properties(${WAMIX_SIZE_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c PROPERTIES COMPILE_OPTIONS -Oz)
+
+# The tools module (wasm/wm_tools.c): WAV reading, resampling and waveform
+# overviews for a host's own thread, kept out of the audio module. Its own
+# fixed 16 MiB memory, no imports: instantiated anywhere without isolation.
+set(WAMIX_TOOLS_SOURCES wm_arena wm_common wm_wav wm_resample wm_peaks)
+list(TRANSFORM WAMIX_TOOLS_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
+list(TRANSFORM WAMIX_TOOLS_SOURCES APPEND .c)
+add_executable(wamix_tools ${WAMIX_TOOLS_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_tools.c)
+target_include_directories(wamix_tools PRIVATE ${CMAKE_SOURCE_DIR}/dsp)
+set_target_properties(wamix_tools PROPERTIES OUTPUT_NAME wamix-tools SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
+target_compile_options(wamix_tools PRIVATE ${WAMIX_WARNINGS} -Werror ${WAMIX_WASM_OPT} -msimd128 -fno-math-errno)
+target_link_options(wamix_tools PRIVATE ${WAMIX_LINK_OPT} -msimd128 -sSTANDALONE_WASM --no-entry
+  -sINITIAL_MEMORY=16777216 -sALLOW_MEMORY_GROWTH=0 -sTOTAL_STACK=65536 -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1)
 
 # The per-module benchmark and conformance harness (bench/bench_modules.c),
 # built twice: with SIMD128 and without, so the table can compare them.

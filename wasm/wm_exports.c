@@ -8,40 +8,20 @@
 #include <emscripten/emscripten.h>
 
 #include "wm_analyzer.h"
-#include "wm_resample.h"
 #include "wm_session.h"
-#include "wm_wav.h"
+#include "wm_module_arena.h"
 
 #define WM_EXPORT EMSCRIPTEN_KEEPALIVE
 #define WM_ABI_VERSION 1
 
-extern unsigned char __heap_base; /* first byte after data and stack (wasm-ld) */
-
-static wm_arena arena;
-static int arena_ready;
 #define WM_MAX_SESSIONS 4
 static wm_session* sessions[WM_MAX_SESSIONS];
 static size_t session_ends[WM_MAX_SESSIONS];
-#define WM_MAX_TOOLS 8 /* scratch buffers and resamplers (see the end of this file) */
-static void* tools[WM_MAX_TOOLS];
-static unsigned char tool_kinds[WM_MAX_TOOLS];
-static size_t tool_ends[WM_MAX_TOOLS];
 /* Each session's analyzer of the master output, and where it writes a
    spectrum (fft/2 dB values) then a waveform (fft samples). */
 static wm_analyzer session_analyzers[WM_MAX_SESSIONS];
 static float* session_analysis[WM_MAX_SESSIONS];
 #define WM_ANALYSIS_FLOATS (WM_ANALYZER_MAX_FFT / 2 + WM_ANALYZER_MAX_FFT)
-
-static wm_arena* the_arena(void)
-{
-    if (!arena_ready) {
-        size_t start = (size_t)&__heap_base;
-        size_t end = (size_t)__builtin_wasm_memory_size(0) * 65536u;
-        wm_arena_init(&arena, &__heap_base, end - start);
-        arena_ready = 1;
-    }
-    return &arena;
-}
 
 WM_EXPORT int wamix_abi_version(void) { return WM_ABI_VERSION; }
 WM_EXPORT const char* wamix_strerror(int err) { return wm_strerror(err); }
@@ -57,10 +37,6 @@ static void release_unused_arena(void)
     for (int i = 0; i < WM_MAX_SESSIONS; i++) {
         if (sessions[i] && session_ends[i] > top)
             top = session_ends[i];
-    }
-    for (int i = 0; i < WM_MAX_TOOLS; i++) {
-        if (tools[i] && tool_ends[i] > top)
-            top = tool_ends[i];
     }
     wm_arena_rollback(the_arena(), top);
 }
@@ -80,9 +56,10 @@ static wm_session* session_of(int handle)
 static int session_config(wm_session_config* c, float sample_rate, int max_block, int track_count,
                           const unsigned char* track_channels, int channels, int bus_count, int clips_per_track,
                           int pool_pages, int pool_page_floats, int command_ring_bytes, int reply_ring_bytes,
-                          int stream_count, int stream_ring_frames, int record_ring_frames)
+                          int stream_count, int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     memset(c, 0, sizeof *c);
+    c->reverb_ir_frames = reverb_ir_frames;
     if (track_count < 1 || track_count > WM_MIXER_MAX_TRACKS)
         return 0;
     c->mixer.sample_rate = sample_rate;
@@ -105,17 +82,23 @@ static int session_config(wm_session_config* c, float sample_rate, int max_block
     return 1;
 }
 
-/* Arena bytes a session with this config takes; 0 for a bad config. */
+/* Where the host writes the channel count of each track (WM_MIXER_MAX_TRACKS
+   bytes) before passing it as track_channels. */
+static unsigned char track_channel_list[WM_MIXER_MAX_TRACKS];
+WM_EXPORT unsigned char* wamix_track_channels(void) { return track_channel_list; }
+
+/* Arena bytes a session with this config takes; 0 for a bad config.
+   reverb_ir_frames > 0 puts a reverb on every bus (dsp/wm_busverb.h). */
 WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int track_count,
                                            const unsigned char* track_channels, int channels, int bus_count,
                                            int clips_per_track, int pool_pages, int pool_page_floats,
                                            int command_ring_bytes, int reply_ring_bytes, int stream_count,
-                                           int stream_ring_frames, int record_ring_frames)
+                                           int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
                         clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
-                        stream_count, stream_ring_frames, record_ring_frames))
+                        stream_count, stream_ring_frames, record_ring_frames, reverb_ir_frames))
         return 0;
     size_t bytes = wm_session_memory_size(&c);
     return bytes ? bytes + wm_analyzer_memory_size(WM_ANALYZER_MAX_FFT) + WM_ANALYSIS_FLOATS * sizeof(float) + 16 : 0;
@@ -128,12 +111,12 @@ WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_c
                                    const unsigned char* track_channels, int channels, int bus_count,
                                    int clips_per_track, int pool_pages, int pool_page_floats,
                                    int command_ring_bytes, int reply_ring_bytes, int stream_count,
-                                   int stream_ring_frames, int record_ring_frames)
+                                   int stream_ring_frames, int record_ring_frames, int reverb_ir_frames)
 {
     wm_session_config c;
     if (!session_config(&c, sample_rate, max_block, track_count, track_channels, channels, bus_count,
                         clips_per_track, pool_pages, pool_page_floats, command_ring_bytes, reply_ring_bytes,
-                        stream_count, stream_ring_frames, record_ring_frames))
+                        stream_count, stream_ring_frames, record_ring_frames, reverb_ir_frames))
         return WM_ERR_ARG;
     int slot = 0;
     while (slot < WM_MAX_SESSIONS && sessions[slot])
@@ -289,6 +272,7 @@ WM_EXPORT size_t wamix_session_pool_bytes(int handle)
    float32, unit pointer, stepped as int32; 24 bytes), NULL past the end. */
 WM_EXPORT const wm_param_info* wamix_strip_param_info(int id) { return wm_strip_param_get_info(id); }
 WM_EXPORT const wm_param_info* wamix_mixer_param_info(int id) { return wm_mixer_param_get_info(id); }
+WM_EXPORT const wm_param_info* wamix_reverb_param_info(int id) { return wm_busverb_param_get_info(id); }
 
 /* Refreshes the level region in the arena and returns its address: per
    strip (tracks, buses, master) peak L, peak R, RMS L, RMS R in dB, then
@@ -312,155 +296,19 @@ WM_EXPORT int wamix_session_latency(int handle)
     return s ? wm_mixer_latency(wm_session_mixer(s)) : WM_ERR_HANDLE;
 }
 
-/* ---- Offline tools (js/wav.js, js/resample.js, js/render.js): scratch
-   buffers, the WAV reader and resamplers. Buffers
-   and resamplers live in the arena on the same stack as engines and
-   sessions, as handles 1..WM_MAX_TOOLS in a table of their own; every
-   address JavaScript passes is checked to lie inside the arena.
-   Built for size (clang's minsize): none of it is on the audio path. */
-#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
 
-enum { TOOL_BUFFER = 1, TOOL_RESAMPLER = 2 };
+/* ---- For the demo page: EQ curves from the engine's coefficients. */
 
-static void* tool_of(int handle, int kind)
+/* Strip `strip`'s EQ as it runs now (wm_session_eq_coefs): the address of
+   [section count, then b0 b1 b2 a1 a2 per section], rewritten by each call;
+   NULL for a bad handle or strip. On request only (the worklet answers a
+   message), never per block. Thread: the audio thread. */
+static float eq_coefs[1 + 5 * WM_EQ_SECTIONS];
+WM_EXPORT const float* wamix_session_eq_coefs(int handle, int strip)
 {
-    return handle >= 1 && handle <= WM_MAX_TOOLS && tool_kinds[handle - 1] == kind ? tools[handle - 1] : NULL;
+    wm_session* s = session_of(handle);
+    int n = s ? wm_session_eq_coefs(s, strip, eq_coefs + 1) : WM_ERR_HANDLE;
+    eq_coefs[0] = (float)n;
+    return n >= 0 ? eq_coefs : NULL;
 }
 
-/* Places `bytes` (64-byte aligned, zeroed) in the arena under a new handle;
-   for a resampler, init_resampler designs it there. */
-static int tool_create(int kind, size_t bytes, const int* resample_args)
-{
-    int slot = 0;
-    while (slot < WM_MAX_TOOLS && tools[slot])
-        slot++;
-    if (slot == WM_MAX_TOOLS)
-        return WM_ERR_LIMIT;
-    wm_arena* a = the_arena();
-    size_t mark = wm_arena_mark(a);
-    void* p = bytes ? wm_arena_alloc(a, bytes, 64) : NULL;
-    if (!p)
-        return bytes ? WM_ERR_NOMEM : WM_ERR_ARG;
-    if (resample_args) {
-        int err = wm_resample_init(p, a, resample_args[0], resample_args[1], resample_args[2],
-                                   (wm_resample_quality)resample_args[3]);
-        if (err) {
-            wm_arena_rollback(a, mark);
-            return err;
-        }
-    }
-    tools[slot] = p;
-    tool_kinds[slot] = (unsigned char)kind;
-    tool_ends[slot] = wm_arena_mark(a);
-    return slot + 1;
-}
-
-WM_EXPORT int wamix_tool_destroy(int handle)
-{
-    if (handle < 1 || handle > WM_MAX_TOOLS || !tools[handle - 1])
-        return WM_ERR_HANDLE;
-    tools[handle - 1] = NULL;
-    tool_kinds[handle - 1] = 0;
-    release_unused_arena();
-    return WM_OK;
-}
-
-/* A scratch buffer of `bytes` (>= 1): a handle, or a negative WM_ERR_*. */
-WM_EXPORT int wamix_buffer_create(int bytes)
-{
-    return bytes > 0 ? tool_create(TOOL_BUFFER, (size_t)bytes, NULL) : WM_ERR_ARG;
-}
-
-WM_EXPORT void* wamix_buffer_data(int handle) { return tool_of(handle, TOOL_BUFFER); }
-
-/* 1 when [p, p + bytes) lies inside the arena's region. */
-static int in_arena(const void* p, uint64_t bytes)
-{
-    const wm_arena* a = the_arena();
-    uint64_t at = (uintptr_t)p, lo = (uintptr_t)a->base;
-    return at >= lo && at - lo <= a->size && bytes <= a->size - (at - lo);
-}
-
-/* The WAV reader (dsp/wm_wav.h) on a wm_wav_info (64 bytes) and windows
-   that JavaScript keeps in a buffer. WM_WAV_ERR_ARG for an address
-   outside the arena. */
-WM_EXPORT int wamix_wav_begin(wm_wav_info* info, uint32_t file_size)
-{
-    if (!in_arena(info, sizeof *info))
-        return WM_WAV_ERR_ARG;
-    wm_wav_begin(info, file_size);
-    return WM_OK;
-}
-
-WM_EXPORT int wamix_wav_parse(wm_wav_info* info, const uint8_t* window, int bytes)
-{
-    if (bytes < 0 || !in_arena(info, sizeof *info) || !in_arena(window, (uint64_t)bytes))
-        return WM_WAV_ERR_ARG;
-    return wm_wav_parse(info, window, (size_t)bytes);
-}
-
-/* Converts `frames` frames at src into interleaved floats at dst; returns
-   the frames converted (0 when an address or the format is not valid).
-   The info is copied first, so what is checked is what is used. */
-WM_EXPORT int wamix_wav_convert(const wm_wav_info* info, const uint8_t* src, int frames, float* dst)
-{
-    if (frames < 0 || !in_arena(info, sizeof *info))
-        return 0;
-    wm_wav_info copy = *info;
-    uint64_t samples = (uint64_t)frames * copy.channels;
-    if (copy.bits > 64 || !in_arena(src, samples * (copy.bits / 8)) || !in_arena(dst, samples * sizeof(float)))
-        return 0;
-    return (int)wm_wav_convert(&copy, src, (size_t)frames, dst);
-}
-
-/* A streaming resampler (dsp/wm_resample.h), quality 0 high, 1 fast:
-   a handle, or a negative WM_ERR_*. */
-WM_EXPORT int wamix_resampler_create(int in_rate_hz, int out_rate_hz, int channels, int quality)
-{
-    size_t bytes = wm_resample_memory_size(in_rate_hz, out_rate_hz, channels, (wm_resample_quality)quality);
-    if (!bytes)
-        return WM_ERR_ARG;
-    const int args[4] = {in_rate_hz, out_rate_hz, channels, quality};
-    return tool_create(TOOL_RESAMPLER, sizeof(wm_resample), args);
-}
-
-/* Planar arrays laid end to end: channel c of the input at in + c *
-   in_frames, of the output at out + c * out_capacity. */
-static int planar(const wm_resample* r, float* base, int frames, float** ptrs)
-{
-    if (frames < 0 || !in_arena(base, (uint64_t)frames * (unsigned)r->channels * sizeof(float)))
-        return 0;
-    for (int c = 0; c < r->channels; c++)
-        ptrs[c] = base + (size_t)c * (size_t)frames;
-    return 1;
-}
-
-/* Takes all in_frames when out_capacity >= wamix_resampler_out_frames;
-   returns the frames written per channel, or a negative WM_ERR_*. */
-WM_EXPORT int wamix_resampler_process(int handle, float* in, int in_frames, float* out, int out_capacity)
-{
-    wm_resample* r = tool_of(handle, TOOL_RESAMPLER);
-    float *ip[WM_MAX_CHANNELS], *op[WM_MAX_CHANNELS];
-    if (!r)
-        return WM_ERR_HANDLE;
-    if (!planar(r, in, in_frames, ip) || !planar(r, out, out_capacity, op))
-        return WM_ERR_ARG;
-    return wm_resample_process(r, (const float* const*)ip, in_frames, NULL, op, out_capacity);
-}
-
-WM_EXPORT int wamix_resampler_flush(int handle, float* out, int out_capacity)
-{
-    wm_resample* r = tool_of(handle, TOOL_RESAMPLER);
-    float* op[WM_MAX_CHANNELS];
-    if (!r)
-        return WM_ERR_HANDLE;
-    return planar(r, out, out_capacity, op) ? wm_resample_flush(r, op, out_capacity) : WM_ERR_ARG;
-}
-
-WM_EXPORT int wamix_resampler_out_frames(int handle, int in_frames)
-{
-    wm_resample* r = tool_of(handle, TOOL_RESAMPLER);
-    return !r ? WM_ERR_HANDLE : in_frames < 0 ? WM_ERR_ARG : wm_resample_out_frames(r, in_frames);
-}
-
-#pragma clang attribute pop

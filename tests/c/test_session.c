@@ -398,7 +398,7 @@ static void test_flood(void)
 
     /* levels and bad arguments */
     const float* lv = wm_session_update_levels(f.s);
-    CHECK(lv != NULL && wm_session_level_count(f.s) == 4 * (TRACKS + BUSES + 1) + WM_SESSION_LV_EXTRA_COUNT);
+    CHECK(lv != NULL && wm_session_level_count(f.s) == WM_SESSION_LV_STRIP * (TRACKS + BUSES + 1) + WM_SESSION_LV_EXTRA_COUNT);
     CHECK_EQ_INT(wm_session_process(f.s, BLOCK + 1), WM_ERR_ARG);
     CHECK_EQ_INT(wm_session_process(f.s, -1), WM_ERR_ARG);
     free(f.mem);

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadWamix, instantiate, readWav, writeWav } from '../../js/node.js';
+import { loadTools, readWav, writeWav } from '../../js/node.js';
 import { ROOT } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'wamix-cli-'));
-const exports = instantiate(await loadWamix());
+const exports = await loadTools();
 const wamix = (...args) => spawnSync(process.execPath, [`${ROOT}bin/wamix.js`, ...args], { cwd: dir, encoding: 'utf8' });
 
 writeFileSync(join(dir, 'dc.wav'), writeWav([new Float32Array(4800).fill(0.5)], { sampleRate: 44100, format: 'pcm16' }));

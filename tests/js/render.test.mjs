@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadWamix, renderSession, renderToWav, readWav, writeWav, instantiate, DescriptionError } from '../../js/node.js';
+import { loadWamix, loadTools, renderSession, renderToWav, readWav, writeWav, DescriptionError } from '../../js/node.js';
 
 const module = await loadWamix();
 const dir = mkdtempSync(join(tmpdir(), 'wamix-render-'));
@@ -112,7 +112,7 @@ test('renderToWav writes what renderSession returns, in the format asked for', a
   const path = join(dir, 'out.wav');
   const description = { sampleRate: RATE, duration: 0.5, tracks: [{ channels: 1, clips: [{ file: dc, start: 0.1 }] }] };
   const result = await renderToWav(description, path, { baseDir: dir, module, format: 'pcm16' });
-  const back = readWav(readFileSync(path), instantiate(module));
+  const back = readWav(readFileSync(path), await loadTools());
   assert.equal(back.format, 'pcm16');
   assert.equal(back.sampleRate, RATE);
   assert.ok(maxError(back.channels[0], (i) => result.channels[0][i]) <= 2 ** -16);

@@ -5,11 +5,11 @@
 // resampled against the analytic one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWamix, instantiate, readWav, readWavInfo, writeWav, WavError, resampledLength } from '../../js/node.js';
+import { loadTools, readWav, readWavInfo, writeWav, WavError, resampledLength } from '../../js/node.js';
 import { resample } from '../../js/resample.js';
 import { mulberry32, SEED } from './helpers.mjs';
 
-const exports = instantiate(await loadWamix());
+const exports = await loadTools();
 const FORMATS = ['pcm16', 'pcm24', 'pcm32', 'float32'];
 
 /** A signal with full scale, beyond it, NaN and zeros in it. */

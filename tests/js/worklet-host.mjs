@@ -29,3 +29,9 @@ export function renderQuantum(processor, out) {
   globalThis.currentFrame += 128;
   return ok;
 }
+
+/** Closes both ends of the processor's port, so the process can exit. */
+export function closePorts(processor) {
+  processor.port.close();
+  processor.pagePort.close();
+}
