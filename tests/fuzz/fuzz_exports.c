@@ -1,0 +1,216 @@
+/* fuzz_exports.c -- libFuzzer target: the flat C ABI of the WASM module
+   (wasm/wm_exports.c), compiled natively over a model of linear memory.
+
+   Natively, "linear memory" is one 64 KiB-aligned block of WM_FUZZ_MEMORY
+   bytes: __heap_base is its start and __builtin_wasm_memory_size its end,
+   so the exports' arena and their bounds checks see what they see in WASM.
+   The input calls the exports with handles live, stale and forged
+   (-1..WM_MAX+2 and the int32 edges), engine and session configs valid and
+   not, hostile values into parameters, the parameter block and the input
+   buffers, track_channels pointers anywhere in that memory and past its
+   end, and blocks of any length; it reads every buffer an export hands out
+   over the size the API documents.
+
+   Checked on top of the sanitizers: a create returns a handle in range or
+   an error; a destroyed handle is WM_ERR_HANDLE everywhere; outputs,
+   meters and levels are finite; and destroying every engine and session
+   returns the arena to empty. Thread: the fuzzer's. */
+#include "fuzz_input.h"
+
+#define WM_FUZZ_MEMORY (64u << 20)
+unsigned char* wm_fuzz_memory;
+#define __heap_base (*wm_fuzz_memory)
+#define __builtin_wasm_memory_size(index) (((size_t)wm_fuzz_memory + WM_FUZZ_MEMORY) / 65536u)
+#include "../../wasm/wm_exports.c"
+
+typedef struct {
+    int channels, max_block, tracks; /* what a live handle was created with */
+} shape;
+
+static shape engine_shape[WM_MAX_ENGINES + 1], session_shape[WM_MAX_SESSIONS + 1];
+
+static int any_handle(fz_in* in, int max) { return fz_u8(in) < 224 ? (int)(fz_u8(in) % (max + 3)) - 1 : fz_int(in, max); }
+
+static int live(int handle, int max) { return handle >= 1 && handle <= max; }
+
+static int pick_block(fz_in* in)
+{
+    static const int blocks[] = {128, 1, 256, 0, -1, 1 << 20, (1 << 20) + 1, 4096};
+    uint8_t k = fz_u8(in);
+    return k < 248 ? blocks[k % 4] : blocks[k % 8];
+}
+
+static void engine_call(fz_in* in)
+{
+    int h = any_handle(in, WM_MAX_ENGINES);
+    int ok = live(h, WM_MAX_ENGINES) && engines[h - 1];
+    shape* sh = ok ? &engine_shape[h] : NULL;
+    switch (fz_u8(in) % 8) {
+    case 0: {
+        int channels = fz_int(in, 2), block = pick_block(in);
+        int r = wamix_engine_create(fz_u8(in) < 240 ? 48000.0f : fz_float(in), channels, block);
+        FZ_CHECK(r < 0 || (r >= 1 && r <= WM_MAX_ENGINES));
+        if (r > 0)
+            engine_shape[r] = (shape){channels, block, 0};
+        break;
+    }
+    case 1:
+        FZ_CHECK(wamix_engine_destroy(h) == (ok ? WM_OK : WM_ERR_HANDLE));
+        break;
+    case 2: {
+        int id = fz_int(in, WM_PARAM_COUNT);
+        int r = wamix_engine_set_param(h, id, fz_float(in));
+        FZ_CHECK(ok || r == WM_ERR_HANDLE);
+        break;
+    }
+    case 3: {
+        float* p = wamix_engine_param_block(h);
+        FZ_CHECK(!p == !ok);
+        if (p)
+            fz_fill(in, p, WM_PARAM_COUNT);
+        int r = wamix_engine_apply_params(h);
+        FZ_CHECK(ok ? r >= 0 : r == WM_ERR_HANDLE);
+        break;
+    }
+    case 4: {
+        int frames = fz_u8(in) < 240 && sh ? sh->max_block : fz_int(in, sh ? sh->max_block : 128);
+        for (int ch = 0; sh && ch < sh->channels; ch++)
+            fz_fill(in, wamix_engine_input(h, ch), sh->max_block);
+        FZ_CHECK(wamix_engine_input(h, sh ? sh->channels : 0) == NULL);
+        int r = wamix_engine_process(h, frames);
+        int valid = sh && frames >= 0 && frames <= sh->max_block;
+        FZ_CHECK(r == (valid ? WM_OK : sh ? WM_ERR_ARG : WM_ERR_HANDLE));
+        for (int ch = 0; valid && ch < sh->channels; ch++)
+            FZ_CHECK(fz_finite(wamix_engine_output(h, ch), frames));
+        if (valid)
+            FZ_CHECK(fz_finite(wamix_engine_meter_block(h), WM_METER_COUNT));
+        break;
+    }
+    case 5:
+        FZ_CHECK(wamix_engine_reset(h) == (ok ? WM_OK : WM_ERR_HANDLE));
+        break;
+    case 6: {
+        int r = wamix_engine_analyze(h);
+        const float* a = wamix_engine_analysis(h);
+        FZ_CHECK(ok ? a != NULL && r <= WM_ANALYZER_MAX_FFT : a == NULL && r == WM_ERR_HANDLE);
+        if (r > 0)
+            FZ_CHECK(fz_finite(a, r / 2 + r));
+        break;
+    }
+    default: {
+        int id = fz_int(in, WM_PARAM_COUNT);
+        const char* name = wamix_param_name(id);
+        FZ_CHECK((name != NULL) == (id >= 0 && id < wamix_param_count()));
+        FZ_CHECK(wamix_param_min(id) <= wamix_param_max(id) && wm_is_finite(wamix_param_default(id)));
+        FZ_CHECK(wamix_strerror(fz_int(in, WM_ERR_FULL)) != NULL);
+    }
+    }
+}
+
+static void session_create(fz_in* in)
+{
+    int tracks = fz_u8(in) < 240 ? 1 + fz_u8(in) % 4 : fz_int(in, WM_MIXER_MAX_TRACKS);
+    /* track_channels: none, a valid list, or any address in (or just past) the memory */
+    const unsigned char* tc = NULL;
+    uint8_t k = fz_u8(in);
+    if (k < 80 && the_arena()->used + 512 <= the_arena()->size) {
+        /* at the top of memory, in the arena's free part: read by create before it allocates */
+        unsigned char* list = wm_fuzz_memory + WM_FUZZ_MEMORY - 256;
+        for (int t = 0; t < 256; t++)
+            list[t] = (unsigned char)(1 + fz_u8(in) % 3);
+        tc = list;
+    } else if (k < 120) {
+        tc = wm_fuzz_memory + (fz_u32(in) % (WM_FUZZ_MEMORY + 64));
+    }
+    int block = pick_block(in), channels = fz_int(in, 2), buses = fz_int(in, 1), clips = fz_int(in, 4);
+    int pages = fz_u8(in) < 240 ? 1 + fz_u8(in) % 64 : fz_int(in, 64);
+    int page_floats = fz_u8(in) < 240 ? 256 : fz_int(in, 4096);
+    int cmd = fz_u8(in) < 240 ? 4096 : fz_int(in, 4096), reply = fz_u8(in) < 240 ? 1024 : fz_int(in, 1024);
+    float rate = fz_u8(in) < 240 ? 48000.0f : fz_float(in);
+    size_t need = wamix_session_memory_size(rate, block, tracks, tc, channels, buses, clips, pages, page_floats,
+                                            cmd, reply);
+    int r = wamix_session_create(rate, block, tracks, tc, channels, buses, clips, pages, page_floats, cmd, reply);
+    FZ_CHECK(r < 0 || (r >= 1 && r <= WM_MAX_SESSIONS && need > 0));
+    if (r > 0)
+        session_shape[r] = (shape){channels, block, tracks};
+}
+
+static void session_call(fz_in* in)
+{
+    int h = any_handle(in, WM_MAX_SESSIONS);
+    int ok = live(h, WM_MAX_SESSIONS) && sessions[h - 1];
+    shape* sh = ok ? &session_shape[h] : NULL;
+    switch (fz_u8(in) % 6) {
+    case 0:
+        session_create(in);
+        break;
+    case 1:
+        FZ_CHECK(wamix_session_destroy(h) == (ok ? WM_OK : WM_ERR_HANDLE));
+        break;
+    case 2: {
+        /* a record straight into the command ring, as the page writes it */
+        void* ring = wamix_session_command_ring(h);
+        FZ_CHECK(!ring == !ok && !wamix_session_reply_ring(h) == !ok && !wamix_session_status(h) == !ok);
+        wm_ring prod;
+        if (ring && wm_ring_attach(&prod, ring, WM_FUZZ_MEMORY) == WM_OK) {
+            uint32_t w[12];
+            int words = 1 + fz_u8(in) % 12;
+            for (int i = 0; i < words; i++)
+                w[i] = i == 0 ? fz_u8(in) % 13 : fz_u8(in) < 128 ? (uint32_t)fz_int(in, 4) : fz_float_bits(fz_float(in));
+            wm_ring_push_record(&prod, w, 4 * words);
+        }
+        break;
+    }
+    case 3: {
+        int frames = fz_u8(in) < 240 && sh ? sh->max_block : fz_int(in, sh ? sh->max_block : 128);
+        int track = fz_int(in, sh ? sh->tracks : 1);
+        for (int ch = 0; ch < 3; ch++) {
+            float* x = wamix_session_track_input(h, track, ch);
+            FZ_CHECK(!x || (sh && track >= 0 && track < sh->tracks && ch < 2));
+            if (x)
+                fz_fill(in, x, sh->max_block);
+        }
+        int r = wamix_session_process(h, frames);
+        int valid = sh && frames >= 0 && frames <= sh->max_block;
+        FZ_CHECK(valid ? r >= 0 : r == (sh ? WM_ERR_ARG : WM_ERR_HANDLE));
+        for (int ch = 0; valid && ch < 2; ch++)
+            FZ_CHECK(fz_finite(wamix_session_output(h, ch), frames));
+        FZ_CHECK(wamix_session_output(h, 2) == NULL);
+        break;
+    }
+    case 4: {
+        const float* lv = wamix_session_levels(h);
+        int n = wamix_session_level_count(h);
+        FZ_CHECK(ok ? lv && n > 0 : !lv && n == WM_ERR_HANDLE);
+        if (lv)
+            FZ_CHECK(fz_finite(lv, n));
+        break;
+    }
+    default:
+        FZ_CHECK(wamix_session_latency(h) == (ok ? (int)wamix_session_status(h)[WM_SESSION_ST_LATENCY] : WM_ERR_HANDLE));
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    if (!wm_fuzz_memory) {
+        void* m = NULL;
+        FZ_CHECK(posix_memalign(&m, 65536, WM_FUZZ_MEMORY) == 0);
+        wm_fuzz_memory = m;
+    }
+    fz_in in = {data, size};
+    FZ_CHECK(wamix_abi_version() == WM_ABI_VERSION && wamix_arena_used() == 0);
+    while (fz_more(&in)) {
+        if (fz_u8(&in) & 1)
+            engine_call(&in);
+        else
+            session_call(&in);
+    }
+    for (int h = 1; h <= WM_MAX_ENGINES; h++)
+        wamix_engine_destroy(h);
+    for (int h = 1; h <= WM_MAX_SESSIONS; h++)
+        wamix_session_destroy(h);
+    FZ_CHECK(wamix_arena_used() == 0 && wamix_arena_size() + 64 >= WM_FUZZ_MEMORY);
+    return 0;
+}
