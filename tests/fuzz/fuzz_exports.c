@@ -5,16 +5,19 @@
    bytes: __heap_base is its start and __builtin_wasm_memory_size its end,
    so the exports' arena and their bounds checks see what they see in WASM.
    The input calls the exports with handles live, stale and forged
-   (-1..WM_MAX+2 and the int32 edges), engine and session configs valid and
-   not, hostile values into parameters, the parameter block and the input
-   buffers, track_channels pointers anywhere in that memory and past its
-   end, and blocks of any length; it reads every buffer an export hands out
-   over the size the API documents.
+   (-1..WM_MAX_SESSIONS+1 and the int32 edges), session configs valid and
+   not (streams and recording included), track_channels pointers anywhere
+   in that memory and past its end, records straight into the command
+   ring, hostile frames into the stream rings, reads of the record ring,
+   hostile input buffers and analyzer settings, and blocks of any length;
+   it reads every buffer an export hands out over the size the API
+   documents.
 
    Checked on top of the sanitizers: a create returns a handle in range or
-   an error; a destroyed handle is WM_ERR_HANDLE everywhere; outputs,
-   meters and levels are finite; and destroying every engine and session
-   returns the arena to empty. Thread: the fuzzer's. */
+   an error; a bad handle is WM_ERR_HANDLE or NULL everywhere; outputs,
+   levels, the analysis and recorded frames are finite; the pool region
+   lies in the memory; and destroying every session returns the arena to
+   empty. Thread: the fuzzer's. */
 #include "fuzz_input.h"
 
 #define WM_FUZZ_MEMORY (64u << 20)
@@ -24,14 +27,12 @@ unsigned char* wm_fuzz_memory;
 #include "../../wasm/wm_exports.c"
 
 typedef struct {
-    int channels, max_block, tracks; /* what a live handle was created with */
+    int channels, max_block, tracks, streams; /* what a live handle was created with */
 } shape;
 
-static shape engine_shape[WM_MAX_ENGINES + 1], session_shape[WM_MAX_SESSIONS + 1];
+static shape session_shape[WM_MAX_SESSIONS + 1];
 
 static int any_handle(fz_in* in, int max) { return fz_u8(in) < 224 ? (int)(fz_u8(in) % (max + 3)) - 1 : fz_int(in, max); }
-
-static int live(int handle, int max) { return handle >= 1 && handle <= max; }
 
 static int pick_block(fz_in* in)
 {
@@ -40,70 +41,23 @@ static int pick_block(fz_in* in)
     return k < 248 ? blocks[k % 4] : blocks[k % 8];
 }
 
-static void engine_call(fz_in* in)
+/* Pushes hostile frames into a frames ring (a stream, as its Worker does),
+   or pops from one (the record ring, as its reader does). */
+static void ring_traffic(fz_in* in, void* ring, int pop)
 {
-    int h = any_handle(in, WM_MAX_ENGINES);
-    int ok = live(h, WM_MAX_ENGINES) && engines[h - 1];
-    shape* sh = ok ? &engine_shape[h] : NULL;
-    switch (fz_u8(in) % 8) {
-    case 0: {
-        int channels = fz_int(in, 2), block = pick_block(in);
-        int r = wamix_engine_create(fz_u8(in) < 240 ? 48000.0f : fz_float(in), channels, block);
-        FZ_CHECK(r < 0 || (r >= 1 && r <= WM_MAX_ENGINES));
-        if (r > 0)
-            engine_shape[r] = (shape){channels, block, 0};
-        break;
-    }
-    case 1:
-        FZ_CHECK(wamix_engine_destroy(h) == (ok ? WM_OK : WM_ERR_HANDLE));
-        break;
-    case 2: {
-        int id = fz_int(in, WM_PARAM_COUNT);
-        int r = wamix_engine_set_param(h, id, fz_float(in));
-        FZ_CHECK(ok || r == WM_ERR_HANDLE);
-        break;
-    }
-    case 3: {
-        float* p = wamix_engine_param_block(h);
-        FZ_CHECK(!p == !ok);
-        if (p)
-            fz_fill(in, p, WM_PARAM_COUNT);
-        int r = wamix_engine_apply_params(h);
-        FZ_CHECK(ok ? r >= 0 : r == WM_ERR_HANDLE);
-        break;
-    }
-    case 4: {
-        int frames = fz_u8(in) < 240 && sh ? sh->max_block : fz_int(in, sh ? sh->max_block : 128);
-        for (int ch = 0; sh && ch < sh->channels; ch++)
-            fz_fill(in, wamix_engine_input(h, ch), sh->max_block);
-        FZ_CHECK(wamix_engine_input(h, sh ? sh->channels : 0) == NULL);
-        int r = wamix_engine_process(h, frames);
-        int valid = sh && frames >= 0 && frames <= sh->max_block;
-        FZ_CHECK(r == (valid ? WM_OK : sh ? WM_ERR_ARG : WM_ERR_HANDLE));
-        for (int ch = 0; valid && ch < sh->channels; ch++)
-            FZ_CHECK(fz_finite(wamix_engine_output(h, ch), frames));
-        if (valid)
-            FZ_CHECK(fz_finite(wamix_engine_meter_block(h), WM_METER_COUNT));
-        break;
-    }
-    case 5:
-        FZ_CHECK(wamix_engine_reset(h) == (ok ? WM_OK : WM_ERR_HANDLE));
-        break;
-    case 6: {
-        int r = wamix_engine_analyze(h);
-        const float* a = wamix_engine_analysis(h);
-        FZ_CHECK(ok ? a != NULL && r <= WM_ANALYZER_MAX_FFT : a == NULL && r == WM_ERR_HANDLE);
-        if (r > 0)
-            FZ_CHECK(fz_finite(a, r / 2 + r));
-        break;
-    }
-    default: {
-        int id = fz_int(in, WM_PARAM_COUNT);
-        const char* name = wamix_param_name(id);
-        FZ_CHECK((name != NULL) == (id >= 0 && id < wamix_param_count()));
-        FZ_CHECK(wamix_param_min(id) <= wamix_param_max(id) && wm_is_finite(wamix_param_default(id)));
-        FZ_CHECK(wamix_strerror(fz_int(in, WM_ERR_FULL)) != NULL);
-    }
+    wm_ring r;
+    static float buf[2 * 1024];
+    if (!ring || wm_ring_attach(&r, ring, WM_FUZZ_MEMORY) != WM_OK)
+        return;
+    int frames = fz_u16(in) % 1025;
+    if (r.channels > 2)
+        return;
+    if (pop) {
+        int got = wm_ring_pop(&r, buf, frames);
+        FZ_CHECK(got >= 0 && got <= frames && fz_finite(buf, got * (int)r.channels));
+    } else {
+        fz_fill(in, buf, frames * (int)r.channels);
+        FZ_CHECK(wm_ring_push(&r, buf, frames) >= 0);
     }
 }
 
@@ -127,20 +81,23 @@ static void session_create(fz_in* in)
     int page_floats = fz_u8(in) < 240 ? 256 : fz_int(in, 4096);
     int cmd = fz_u8(in) < 240 ? 4096 : fz_int(in, 4096), reply = fz_u8(in) < 240 ? 1024 : fz_int(in, 1024);
     float rate = fz_u8(in) < 240 ? 48000.0f : fz_float(in);
+    int streams = fz_int(in, 2), stream_frames = fz_u8(in) < 200 ? 0 : fz_int(in, 256);
+    int record_frames = fz_u8(in) < 128 ? 0 : fz_u8(in) < 240 ? 512 : fz_int(in, 512);
     size_t need = wamix_session_memory_size(rate, block, tracks, tc, channels, buses, clips, pages, page_floats,
-                                            cmd, reply);
-    int r = wamix_session_create(rate, block, tracks, tc, channels, buses, clips, pages, page_floats, cmd, reply);
+                                            cmd, reply, streams, stream_frames, record_frames);
+    int r = wamix_session_create(rate, block, tracks, tc, channels, buses, clips, pages, page_floats, cmd, reply,
+                                 streams, stream_frames, record_frames);
     FZ_CHECK(r < 0 || (r >= 1 && r <= WM_MAX_SESSIONS && need > 0));
     if (r > 0)
-        session_shape[r] = (shape){channels, block, tracks};
+        session_shape[r] = (shape){channels, block, tracks, streams};
 }
 
 static void session_call(fz_in* in)
 {
     int h = any_handle(in, WM_MAX_SESSIONS);
-    int ok = live(h, WM_MAX_SESSIONS) && sessions[h - 1];
+    int ok = h >= 1 && h <= WM_MAX_SESSIONS && sessions[h - 1];
     shape* sh = ok ? &session_shape[h] : NULL;
-    switch (fz_u8(in) % 6) {
+    switch (fz_u8(in) % 10) {
     case 0:
         session_create(in);
         break;
@@ -186,6 +143,40 @@ static void session_call(fz_in* in)
             FZ_CHECK(fz_finite(lv, n));
         break;
     }
+    case 5: {
+        int i = fz_int(in, sh ? sh->streams : 1);
+        void* ring = wamix_session_stream_ring(h, i);
+        FZ_CHECK(!ring || (sh && i >= 0 && i < sh->streams));
+        ring_traffic(in, ring, 0);
+        ring_traffic(in, wamix_session_record_ring(h), 1);
+        break;
+    }
+    case 6: {
+        int r = wamix_session_analyzer_config(h, fz_int(in, 2048), fz_float(in), fz_float(in), fz_float(in));
+        FZ_CHECK(ok || r == WM_ERR_HANDLE);
+        int fft = wamix_session_analyze(h);
+        const float* a = wamix_session_analysis(h);
+        FZ_CHECK(ok ? a && fft > 0 && fft / 2 + fft <= wamix_analysis_floats() : !a && fft == WM_ERR_HANDLE);
+        if (a)
+            FZ_CHECK(fz_finite(a, fft / 2 + fft));
+        break;
+    }
+    case 7: {
+        const unsigned char* region = (const unsigned char*)wamix_session_pool_region(h);
+        size_t bytes = wamix_session_pool_bytes(h);
+        FZ_CHECK(ok ? region && region >= wm_fuzz_memory && bytes <= (size_t)(wm_fuzz_memory + WM_FUZZ_MEMORY - region)
+                    : !region && !bytes);
+        break;
+    }
+    case 8: {
+        int id = fz_int(in, WM_STRIP_PARAM_COUNT);
+        const wm_param_info* p = wamix_strip_param_info(id);
+        const wm_param_info* q = wamix_mixer_param_info(id);
+        FZ_CHECK(!p == !(id >= 0 && id < WM_STRIP_PARAM_COUNT) && !q == !(id >= 0 && id < WM_MIXER_PARAM_COUNT));
+        FZ_CHECK(!p || (p->name && p->min <= p->def && p->def <= p->max));
+        FZ_CHECK(wamix_strerror(fz_int(in, -7)) != NULL);
+        break;
+    }
     default:
         FZ_CHECK(wamix_session_latency(h) == (ok ? (int)wamix_session_status(h)[WM_SESSION_ST_LATENCY] : WM_ERR_HANDLE));
     }
@@ -201,14 +192,8 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     fz_in in = {data, size};
     FZ_CHECK(wamix_abi_version() == WM_ABI_VERSION && wamix_arena_used() == 0);
-    while (fz_more(&in)) {
-        if (fz_u8(&in) & 1)
-            engine_call(&in);
-        else
-            session_call(&in);
-    }
-    for (int h = 1; h <= WM_MAX_ENGINES; h++)
-        wamix_engine_destroy(h);
+    while (fz_more(&in))
+        session_call(&in);
     for (int h = 1; h <= WM_MAX_SESSIONS; h++)
         wamix_session_destroy(h);
     FZ_CHECK(wamix_arena_used() == 0 && wamix_arena_size() + 64 >= WM_FUZZ_MEMORY);

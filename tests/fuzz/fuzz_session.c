@@ -5,7 +5,8 @@
    their limits, live and stale pool handles and clip ids, hostile floats
    and frames; records of a wrong length; writes hostile samples into track
    inputs and into the pool spans POOL_ALLOC replies name; reads replies;
-   and now and then overwrites a word of the command or reply ring header.
+   feeds the stream rings hostile frames and reads the record ring, as the
+   Workers do; and now and then overwrites a word of a ring header.
    Between records it renders blocks of any length, valid or not.
 
    Checked on top of the sanitizers: every block's master output is finite;
@@ -18,9 +19,15 @@
 #include "fuzz_input.h"
 #include "wm_session.h"
 
-enum { FS = 48000, BLOCK = 128, TRACKS = 3, BUSES = 1, MAX_KNOWN = 64 };
+enum { FS = 48000, BLOCK = 128, TRACKS = 3, BUSES = 1, STREAMS = 2, MAX_KNOWN = 64 };
 
-static const uint8_t op_words[WM_SESSION_OP_COUNT] = {0, 4, 3, 2, 3, 6, 11, 3, 5, 3, 3, 2};
+/* Record lengths in words, from the protocol table in wm_session.h (0: no such opcode). */
+static const uint8_t op_words[WM_SESSION_OP_COUNT] = {
+    [WM_SESSION_OP_SET_STRIP_PARAM] = 4, [WM_SESSION_OP_SET_MIXER_PARAM] = 3, [WM_SESSION_OP_TRANSPORT] = 2,
+    [WM_SESSION_OP_SEEK] = 3,            [WM_SESSION_OP_LOOP] = 6,            [WM_SESSION_OP_CLIP_ADD] = 11,
+    [WM_SESSION_OP_CLIP_REMOVE] = 3,     [WM_SESSION_OP_POOL_ALLOC] = 5,      [WM_SESSION_OP_POOL_COMMIT] = 3,
+    [WM_SESSION_OP_POOL_COMPLETE] = 3,   [WM_SESSION_OP_POOL_FREE] = 2,       [WM_SESSION_OP_STREAM_BIND] = 4,
+    [WM_SESSION_OP_STREAM_UNBIND] = 2,   [WM_SESSION_OP_RECORD] = 2};
 
 static wm_session_config config(int max_commands)
 {
@@ -40,6 +47,9 @@ static wm_session_config config(int max_commands)
     c.command_ring_bytes = 2048;
     c.reply_ring_bytes = 512; /* small: replies get dropped */
     c.max_commands_per_block = max_commands;
+    c.stream_count = STREAMS;
+    c.stream_ring_frames = 256;
+    c.record_ring_frames = 512;
     return c;
 }
 
@@ -85,7 +95,7 @@ static void push_command(page* pg, fz_in* in)
 {
     uint32_t w[16];
     uint32_t op = fz_u8(in) % (WM_SESSION_OP_COUNT + 1);
-    int words = op < WM_SESSION_OP_COUNT && op ? op_words[op] : 1 + fz_u8(in) % 12;
+    int words = op < WM_SESSION_OP_COUNT && op_words[op] ? op_words[op] : 1 + fz_u8(in) % 12;
     uint8_t shape = fz_u8(in);
     if (shape < 16)
         words = 1 + shape % 16; /* a wrong length, most likely */
@@ -157,13 +167,41 @@ static void render(page* pg, fz_in* in)
         FZ_CHECK(fz_finite(wm_mixer_output(wm_session_mixer(pg->s), ch), n));
 }
 
+/* The ring a hostile page or Worker writes into: command, reply, a stream or the record ring. */
+static uint32_t* ring_header(page* pg, int k)
+{
+    switch (k % 4) {
+    case 0: return (uint32_t*)pg->cmd.hdr;
+    case 1: return (uint32_t*)pg->reply.hdr;
+    case 2: return wm_session_stream_ring(pg->s, (k / 4) % STREAMS);
+    default: return wm_session_record_ring(pg->s);
+    }
+}
+
 /* Overwrites one word of a ring header, as a hostile page can. */
 static void tamper(page* pg, fz_in* in)
 {
-    wm_ring* r = fz_u8(in) & 1 ? &pg->cmd : &pg->reply;
-    uint32_t* hdr = (uint32_t*)r->hdr;
-    hdr[fz_u8(in) % (WM_RING_HEADER_BYTES / 4)] = (uint32_t)fz_int(in, (int32_t)r->capacity);
-    pg->tampered = 1;
+    uint8_t k = fz_u8(in);
+    uint32_t* hdr = ring_header(pg, k);
+    hdr[fz_u8(in) % (WM_RING_HEADER_BYTES / 4)] = (uint32_t)fz_int(in, 256);
+    pg->tampered |= k % 4 < 2; /* the accounting below is about the command and reply rings */
+}
+
+/* A Worker feeding a stream with hostile frames, and the recording reader. */
+static void stream_traffic(page* pg, fz_in* in)
+{
+    static float buf[2 * 512];
+    wm_ring r;
+    uint8_t k = fz_u8(in);
+    int frames = fz_u16(in) % 513;
+    if (wm_ring_attach(&r, ring_header(pg, 2 + 4 * (k & 1)), 1u << 20) == WM_OK && r.channels == 2) {
+        fz_fill(in, buf, 2 * frames);
+        FZ_CHECK(wm_ring_push(&r, buf, frames) >= 0);
+    }
+    if (wm_ring_attach(&r, ring_header(pg, 3), 1u << 20) == WM_OK && r.channels == 2) {
+        int got = wm_ring_pop(&r, buf, frames);
+        FZ_CHECK(got >= 0 && got <= frames && fz_finite(buf, 2 * got));
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
@@ -194,8 +232,10 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             push_command(&pg, &in);
         else if (k < 192)
             render(&pg, &in);
-        else if (k < 250)
+        else if (k < 220)
             read_replies(&pg, &in);
+        else if (k < 250)
+            stream_traffic(&pg, &in);
         else
             tamper(&pg, &in);
     }
