@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "wm_session.h"
+#include "session_config.h"
 
 typedef struct {
     unsigned char* mem;

@@ -43,20 +43,7 @@ enum { FS = 48000, BLOCK = 128, TRACKS = 4, BUSES = 1, STRIPS = TRACKS + BUSES +
 
 static wm_session_config config(void)
 {
-    wm_session_config c;
-    memset(&c, 0, sizeof c);
-    c.mixer.sample_rate = FS;
-    c.mixer.max_block = BLOCK;
-    c.mixer.track_count = TRACKS;
-    c.mixer.bus_count = BUSES;
-    c.mixer.clips_per_track = 4;
-    for (int t = 0; t < TRACKS; t++)
-        c.mixer.track_channels[t] = (unsigned char)(1 + t % 2);
-    c.pool_pages = 48;
-    c.pool_page_floats = 4096;
-    c.pool_max_slots = 8;
-    c.command_ring_bytes = 1 << 16;
-    c.reply_ring_bytes = 1 << 14;
+    wm_session_config c = session_config(TRACKS, BUSES, 4, 48, 4096, 8, 1 << 16, 1 << 14);
     c.max_commands_per_block = 1024;
     return c;
 }

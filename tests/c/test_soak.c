@@ -36,24 +36,7 @@ enum { FS = 48000, BLOCK = 128, TRACKS = 64, BUSES = 4, STRIPS = TRACKS + BUSES 
 #define REQ_CLIP 0xc1100000u /* | track: the reply says which track the clip is on */
 #define REQ_POOL 0x9001u
 
-static wm_session_config config(void)
-{
-    wm_session_config c;
-    memset(&c, 0, sizeof c);
-    c.mixer.sample_rate = FS;
-    c.mixer.max_block = BLOCK;
-    c.mixer.track_count = TRACKS;
-    c.mixer.bus_count = BUSES;
-    c.mixer.clips_per_track = 8;
-    for (int t = 0; t < TRACKS; t++)
-        c.mixer.track_channels[t] = (unsigned char)(1 + t % 2);
-    c.pool_pages = 256;
-    c.pool_page_floats = 4096;
-    c.pool_max_slots = 32;
-    c.command_ring_bytes = 1 << 16;
-    c.reply_ring_bytes = 1 << 14;
-    return c;
-}
+static wm_session_config config(void) { return session_config(TRACKS, BUSES, 8, 256, 4096, 32, 1 << 16, 1 << 14); }
 
 /* The transport as the page understands it. */
 typedef struct {

@@ -17,7 +17,7 @@
    replies dropped == CLIP_ADD and POOL_ALLOC records of the right length
    (each gets exactly one reply). Thread: the fuzzer's. */
 #include "fuzz_input.h"
-#include "wm_session.h"
+#include "session_config.h"
 
 enum { FS = 48000, BLOCK = 128, TRACKS = 3, BUSES = 1, STREAMS = 2, MAX_KNOWN = 64 };
 
@@ -31,21 +31,8 @@ static const uint8_t op_words[WM_SESSION_OP_COUNT] = {
 
 static wm_session_config config(int max_commands)
 {
-    wm_session_config c;
-    memset(&c, 0, sizeof c);
-    c.mixer.sample_rate = FS;
-    c.mixer.max_block = BLOCK;
-    c.mixer.track_count = TRACKS;
-    c.mixer.bus_count = BUSES;
-    c.mixer.clips_per_track = 8;
-    c.mixer.track_channels[0] = 1;
-    c.mixer.track_channels[1] = 2;
-    c.mixer.track_channels[2] = 2;
-    c.pool_pages = 32;
-    c.pool_page_floats = 256;
-    c.pool_max_slots = 16;
-    c.command_ring_bytes = 2048;
-    c.reply_ring_bytes = 512; /* small: replies get dropped */
+    /* small rings: records wait and replies get dropped */
+    wm_session_config c = session_config(TRACKS, BUSES, 8, 32, 256, 16, 2048, 512);
     c.max_commands_per_block = max_commands;
     c.stream_count = STREAMS;
     c.stream_ring_frames = 256;
