@@ -20,7 +20,8 @@
    Checked at every output sample: finite, and |y| <= the limiter ceiling
    in force (a new ceiling reaches the output `latency` samples after the
    block it is set in, so those first samples may still use the previous
-   one), within float rounding (1e-6 relative).
+   one), within float rounding (1e-6 relative); and every 64th block the
+   levels the page reads are finite.
 
    Recovery: then every parameter is set to the same normal values in this
    session and in a fresh clean one, the transport stops, and both get the
@@ -159,9 +160,20 @@ static void feed_normal(page* p, long block, uint32_t* rng)
 
 typedef struct {
     double samples, worst_ratio;
-    long nonfinite, over;
+    long nonfinite, over, level_reads, level_nonfinite;
     float ceiling_prev;
 } output_check;
+
+/* The levels the page reads (every strip's peak and RMS, the master's
+   loudness and gain reduction): finite. */
+static void check_levels(page* p, output_check* oc)
+{
+    const float* lv = wm_session_update_levels(p->s);
+    int n = wm_session_level_count(p->s);
+    for (int i = 0; i < n; i++)
+        oc->level_nonfinite += !wm_is_finite(lv[i]);
+    oc->level_reads++;
+}
 
 /* Every output sample of the block: finite, and within the ceiling in force. */
 static void check_output(page* p, output_check* oc)
@@ -270,7 +282,7 @@ int main(void)
 
     /* The hostile stretch. */
     source src[TRACKS] = {{0}};
-    output_check oc = {0, 0, 0, 0, -1.0f};
+    output_check oc = {0, 0, 0, 0, 0, 0, -1.0f};
     int next_param = 0;
     hostile_clip hc = {handles[0], 0, -1, 0};
     clock_t t0 = clock();
@@ -279,6 +291,8 @@ int main(void)
         feed_hostile(&a, src);
         wm_session_process(a.s, BLOCK);
         check_output(&a, &oc);
+        if (b % 64 == 0)
+            check_levels(&a, &oc);
         drain_replies(&a, &hc);
     }
     double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -291,8 +305,11 @@ int main(void)
     printf("hostile: %.0f output samples checked: %ld non-finite, %ld over the ceiling in force; peak %.6f dB "
            "relative to it\n",
            oc.samples, oc.nonfinite, oc.over, 20 * log10(oc.worst_ratio > 0 ? oc.worst_ratio : 1e-30));
+    printf("hostile: levels read %ld times (every 64th block): %ld non-finite values\n", oc.level_reads,
+           oc.level_nonfinite);
     CHECK_EQ_INT(oc.nonfinite, 0);
     CHECK_EQ_INT(oc.over, 0);
+    CHECK_EQ_INT(oc.level_nonfinite, 0);
     CHECK_EQ_INT(page_status(&a, WM_SESSION_ST_APPLIED) + page_status(&a, WM_SESSION_ST_REJECTED), a.pushed);
     CHECK_EQ_INT(page_status(&a, WM_SESSION_ST_REPLIES_DROPPED), 0);
 
