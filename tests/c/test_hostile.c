@@ -16,6 +16,8 @@
      just outside their range and random ones inside (6 per block); the
      limiter switch receives only values that mean "on" (NaN, +Inf, 1e30,
      FLT_MAX, 0.7), since "off" is a legitimate request;
+   - AUTOMATE events for strip and master parameters with hostile values,
+     times and time constants, of every kind;
    - CLIP_ADD with hostile gains and fades, removed again when accepted.
    Checked at every output sample: finite, and |y| <= the limiter ceiling
    in force (a new ceiling reaches the output `latency` samples after the
@@ -218,11 +220,42 @@ static void drain_replies(page* p, hostile_clip* hc)
     }
 }
 
-/* One hostile block's commands: 6 strip parameters in turn, the master's
-   every 8th block, a seek every 500th, a hostile CLIP_ADD (and the removal
-   of the last one that was accepted) every 1000th. */
-static void hostile_commands(page* p, long b, int* next_param, hostile_clip* hc)
+/* AUTOMATE of a random strip or master parameter: any kind, a hostile
+   value, at a time within the next second or a hostile one (NaN, Inf,
+   negative, huge), with a hostile time constant. */
+static void hostile_automation(page* p, long block)
 {
+    static const double times[] = {NAN, INFINITY, -1.0, 1e300, 4.9e-324};
+    double now = (double)block * BLOCK;
+    uint32_t r = check_rand();
+    double at = r % 4 ? now + (double)(check_rand() % FS) : times[(r >> 8) % 5];
+    double tc = r % 3 ? (double)(1 + check_rand() % 4800) : times[(r >> 12) % 5];
+    int mixer = check_rand() % 8 == 0;
+    int id = (int)(check_rand() % (mixer ? WM_MIXER_PARAM_COUNT : WM_STRIP_PARAM_COUNT));
+    const wm_param_info* info = mixer ? wm_mixer_param_get_info(id) : wm_strip_param_get_info(id);
+    float v = hostile_value(info);
+    if (mixer && id == WM_MIXER_LIMITER_ON)
+        v = 1.0f; /* "off" is a legitimate request */
+    if (mixer && id == WM_MIXER_LIMITER_CEILING_DB)
+        id = WM_MIXER_LIMITER_RELEASE_MS; /* a ceiling moving within a block has no per-block bound to check */
+    uint64_t ua, ut;
+    memcpy(&ua, &at, 8);
+    memcpy(&ut, &tc, 8);
+    uint32_t w[9] = {WM_SESSION_OP_AUTOMATE, mixer ? 0xFFFFFFFFu : check_rand() % STRIPS, (uint32_t)id,
+                     check_rand() % 6, (uint32_t)ua, (uint32_t)(ua >> 32), page_bits(v), (uint32_t)ut,
+                     (uint32_t)(ut >> 32)};
+    page_push(p, w, 9);
+}
+
+/* One hostile block's commands: 6 strip parameters in turn, the master's
+   every 8th block, an automation event every 4th (all due within a second,
+   and none in the last 2 s, so every lane is released before the recovery
+   check), a seek every 500th, a hostile CLIP_ADD (and the removal of the
+   last one that was accepted) every 1000th. */
+static void hostile_commands(page* p, long b, long blocks, int* next_param, hostile_clip* hc)
+{
+    if (b % 4 == 0 && b < blocks - 2 * FS / BLOCK)
+        hostile_automation(p, wm_mixer_frames(wm_session_mixer(p->s)) / BLOCK);
     for (int k = 0; k < 6; k++) {
         int id = (*next_param)++ % WM_STRIP_PARAM_COUNT;
         page_strip_param(p, (int)(check_rand() % STRIPS), id, hostile_value(wm_strip_param_get_info(id)));
@@ -287,7 +320,7 @@ int main(void)
     hostile_clip hc = {handles[0], 0, -1, 0};
     clock_t t0 = clock();
     for (long b = 0; b < blocks; b++) {
-        hostile_commands(&a, b, &next_param, &hc);
+        hostile_commands(&a, b, blocks, &next_param, &hc);
         feed_hostile(&a, src);
         wm_session_process(a.s, BLOCK);
         check_output(&a, &oc);

@@ -26,7 +26,8 @@ static const uint8_t op_words[WM_SESSION_OP_COUNT] = {
     [WM_SESSION_OP_SET_STRIP_PARAM] = 4, [WM_SESSION_OP_SET_MIXER_PARAM] = 3, [WM_SESSION_OP_TRANSPORT] = 2,
     [WM_SESSION_OP_SEEK] = 3,            [WM_SESSION_OP_LOOP] = 6,            [WM_SESSION_OP_CLIP_ADD] = 11,
     [WM_SESSION_OP_CLIP_REMOVE] = 3,     [WM_SESSION_OP_POOL_ALLOC] = 5,      [WM_SESSION_OP_POOL_COMMIT] = 3,
-    [WM_SESSION_OP_POOL_COMPLETE] = 3,   [WM_SESSION_OP_POOL_FREE] = 2,       [WM_SESSION_OP_STREAM_BIND] = 4,
+    [WM_SESSION_OP_POOL_COMPLETE] = 3,   [WM_SESSION_OP_POOL_FREE] = 2,       [WM_SESSION_OP_AUTOMATE] = 9,
+    [WM_SESSION_OP_STREAM_BIND] = 4,
     [WM_SESSION_OP_STREAM_UNBIND] = 2,   [WM_SESSION_OP_RECORD] = 2};
 
 static wm_session_config config(int max_commands)
@@ -37,6 +38,8 @@ static wm_session_config config(int max_commands)
     c.stream_count = STREAMS;
     c.stream_ring_frames = 256;
     c.record_ring_frames = 512;
+    c.automation_lanes = 4;
+    c.automation_events = 8;
     return c;
 }
 
@@ -89,6 +92,18 @@ static void push_command(page* pg, fz_in* in)
     w[0] = op;
     for (int i = 1; i < words; i++)
         w[i] = word(pg, in);
+    if (op == WM_SESSION_OP_AUTOMATE && words == 9 && fz_u8(in) < 128) {
+        /* times as float64 engine frames: hostile, or near now */
+        static const double times[] = {NAN, INFINITY, -INFINITY, -1.0, 1e300, 4.9e-324, 0.0, 1e15};
+        for (int k = 4; k <= 7; k += 3) {
+            uint8_t t = fz_u8(in);
+            double d = t < 64 ? times[t % 8] : (double)wm_mixer_frames(wm_session_mixer(pg->s)) + fz_u16(in);
+            uint64_t u;
+            memcpy(&u, &d, sizeof u);
+            w[k] = (uint32_t)u;
+            w[k + 1] = (uint32_t)(u >> 32);
+        }
+    }
     int bytes = 4 * words;
     if (shape == 255)
         bytes -= 1 + fz_u8(in) % 3; /* not a whole number of words */
