@@ -59,6 +59,8 @@ static int apply_params(wm_compressor* c, const wm_compressor_params* p)
     s.threshold_db = sane(p->threshold_db, -100.0f, 20.0f, o->threshold_db, &err);
     s.ratio = sane(p->ratio, 1.0f, INFINITY, o->ratio, &err);
     s.knee_db = sane(p->knee_db, 0.0f, 48.0f, o->knee_db, &err);
+    if (s.knee_db < 1e-3f)
+        s.knee_db = 0.0f; /* a hard knee: 0.5 / knee overflows for a denormal knee, and 0 * inf is NaN */
     s.attack_ms = sane(p->attack_ms, 0.0f, 1000.0f, o->attack_ms, &err);
     s.release_ms = sane(p->release_ms, 1.0f, 10000.0f, o->release_ms, &err);
     s.makeup_db = sane(p->makeup_db, -48.0f, 48.0f, o->makeup_db, &err);

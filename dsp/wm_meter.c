@@ -1,6 +1,8 @@
 /* wm_meter.c -- sample peak with hold and release, one-pole RMS.
    Ballistics of a peak programme meter (hold, then a fall in dB/s); written
    for wamix. */
+#include <float.h>
+
 #include "wm_meter.h"
 
 int wm_meter_init(wm_meter* m, float sample_rate, float rms_ms, float release_db_per_s)
@@ -54,7 +56,7 @@ void wm_meter_process(wm_meter* m, const float* x, int n)
             peak = a;
             hold_left = hold;
         }
-        ms += k * (v * v - ms);
+        ms += k * (fminf(v * v, FLT_MAX) - ms); /* a square that overflows would stick the average at Inf, then NaN */
     }
     m->peak = wm_flush_denormal(peak);
     m->mean_sq = wm_flush_denormal(ms);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what wamix needs to build and test when it is missing:
-#   Debian packages: cmake, gcc, emscripten, chromium
+#   Debian packages: cmake, gcc, emscripten, chromium, and clang with its
+#                    runtime libraries (libclang-rt-dev: libFuzzer and the sanitizers)
 #   npm packages:    from package-lock.json
 # With everything present it only checks, in well under two seconds.
 set -euo pipefail
@@ -12,13 +13,19 @@ command -v gcc >/dev/null || need_apt+=(gcc)
 command -v make >/dev/null || need_apt+=(make)
 command -v emcc >/dev/null || need_apt+=(emscripten)
 command -v "${WAMIX_CHROMIUM:-/usr/bin/chromium}" >/dev/null || need_apt+=(chromium)
+command -v clang >/dev/null || need_apt+=(clang)
+# libFuzzer's runtime (Debian: libclang-rt-dev, which pulls the one matching clang)
+if ! command -v clang >/dev/null || [[ ! -f "$(clang --print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]]; then
+  need_apt+=(libclang-rt-dev)
+fi
 
 if ((${#need_apt[@]})); then
   echo "wamix bootstrap: installing ${need_apt[*]}"
   if [[ ! -f /etc/debian_version ]]; then
     echo "wamix bootstrap: this is not Debian, so nothing was installed." >&2
     echo "  Install these with your system's package manager, then run the command again:" >&2
-    echo "  ${need_apt[*]} (Emscripten 3.1.6 or newer; Chromium at /usr/bin/chromium or set WAMIX_CHROMIUM)" >&2
+    echo "  ${need_apt[*]} (Emscripten 3.1.6 or newer; Chromium at /usr/bin/chromium or set WAMIX_CHROMIUM;" >&2
+    echo "  clang 14 or newer with its libFuzzer and sanitizer runtimes)" >&2
     exit 1
   fi
   sudo=()

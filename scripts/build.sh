@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds both targets from the same dsp/ sources:
+# Builds every target from the same dsp/ sources:
 #   build/native: the static library, C tests and native tools (gcc)
+#   build/asan:   the same under AddressSanitizer + UBSan (gcc, WAMIX_SANITIZE)
+#   build/fuzz:   the libFuzzer targets of tests/fuzz (clang, WAMIX_FUZZ)
 #   build/wasm:   dist/wamix.wasm (Emscripten)
 #   dist/wamix.js, dist/wamix-worklet.js: the browser's JavaScript, bundled
 #     and minified (esbuild); the worklet must be one file, since bundlers
@@ -12,6 +14,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 [[ -f build/native/CMakeCache.txt ]] || cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/native -j"$jobs" -- --no-print-directory >/dev/null
+
+[[ -f build/asan/CMakeCache.txt ]] ||
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWAMIX_SANITIZE=ON >/dev/null
+cmake --build build/asan -j"$jobs" -- --no-print-directory >/dev/null
+
+[[ -f build/fuzz/CMakeCache.txt ]] ||
+  CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWAMIX_FUZZ=ON >/dev/null
+cmake --build build/fuzz -j"$jobs" -- --no-print-directory >/dev/null
 
 [[ -f build/wasm/CMakeCache.txt ]] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm -j"$jobs" -- --no-print-directory >/dev/null

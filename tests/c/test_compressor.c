@@ -3,6 +3,8 @@
    double, one-pole time constants (63% of a step), the analytic response of
    a bilinear 2nd-order Butterworth high-pass for the sidechain filter; then
    the properties every module owes: hostile input, reset, block split. */
+#include <float.h>
+
 #include "check.h"
 #include "wm_compressor.h"
 
@@ -549,6 +551,33 @@ static void test_denormals_flushed(void)
     CHECK(c.mean_sq[0] == 0.0f && c.gr_db[0] == 0.0f);
 }
 
+/* A knee too small to matter (a denormal, as a page may send) is a hard
+   knee: the curve is the hard one, and silence, a tone and silence again
+   leave the gain reduction finite and at rest. */
+static void test_tiny_knee_is_hard(void)
+{
+    static float x[FS], y[FS];
+    const float knees[] = {1e-40f, FLT_MIN, 1e-30f, 1e-6f};
+    for (int k = 0; k < 4; k++) {
+        wm_compressor_params p = wm_compressor_defaults();
+        p.knee_db = knees[k];
+        wm_compressor c = make(&p, 1);
+        double worst = 0;
+        for (double in = -80.0; in <= 20.0; in += 0.25)
+            worst = fmax(worst, fabs(wm_compressor_curve_db(&c, (float)in) - textbook_out_db(in, -20.0, 4.0, 0.0)));
+        CHECK(worst < 1e-3);
+        p.knee_db = 0.0f;
+        wm_compressor hard = make(&p, 1);
+        for (int i = 0; i < FS; i++)
+            x[i] = i < FS / 4 || i >= FS / 2 ? 0.0f : (float)(0.5 * sin(2 * PI * 1000.0 * i / FS));
+        run_mono(&c, x, y, NULL, FS);
+        run_mono(&hard, x, x, NULL, FS);
+        CHECK(isfinite(c.gr_db[0]));
+        CHECK_NEAR(c.gr_db[0], hard.gr_db[0], 1e-4);
+        CHECK_NEAR(y[FS / 2 - 1], x[FS / 2 - 1], 1e-6);
+    }
+}
+
 static void test_parameters(void)
 {
     wm_compressor c;
@@ -597,6 +626,7 @@ int main(void)
     test_block_split_and_in_place();
     test_reset();
     test_denormals_flushed();
+    test_tiny_knee_is_hard();
     test_parameters();
     return check_finish("test_compressor", seed);
 }

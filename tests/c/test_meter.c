@@ -1,6 +1,8 @@
 /* test_meter.c -- peak and RMS against the analytic values of a full-scale
    sine, the RMS time constant, the peak hold and release, silence and NaN;
    hostile input, reset and block-split invariance. */
+#include <float.h>
+
 #include "check.h"
 #include "wm_meter.h"
 
@@ -150,6 +152,29 @@ static void bursty_noise(float* x, int n)
         x[i] = ((i / 3000) % 3 == 0) ? check_noise() * (float)((i % 7000) + 1) / 7000.0f : 0.0f;
 }
 
+/* Huge finite samples (whose squares overflow a float) read as a finite
+   level, and once the signal is normal again the RMS settles to its level:
+   the average never sticks at Inf or NaN. From a mean square of FLT_MAX
+   (3.4e38) down to 0.25 is ln(1.4e39) = 90 time constants: 27 s at 300 ms. */
+static void test_huge_samples_recover(void)
+{
+    static float x[FS];
+    const float huge[] = {1e30f, FLT_MAX, 2e19f};
+    for (int k = 0; k < 3; k++) {
+        wm_meter m;
+        CHECK(wm_meter_init(&m, FS, 300.0f, 12.0f) == WM_OK);
+        for (int i = 0; i < FS / 10; i++)
+            x[i] = i % 2 ? huge[k] : -huge[k];
+        wm_meter_process(&m, x, FS / 10);
+        CHECK(isfinite(wm_meter_rms_db(&m)) && isfinite(wm_meter_peak_db(&m)));
+        for (int i = 0; i < FS; i++)
+            x[i] = 0.5f;
+        for (int s = 0; s < 40; s++)
+            wm_meter_process(&m, x, FS);
+        CHECK_NEAR(wm_meter_rms_db(&m), -6.0206, 0.01); /* DC at 0.5 */
+    }
+}
+
 static void test_block_split_and_reset(void)
 {
     enum { N = 4 * FS };
@@ -186,6 +211,7 @@ int main(void)
     test_nonfinite_is_skipped();
     test_peak_hold();
     test_hostile_input();
+    test_huge_samples_recover();
     test_block_split_and_reset();
     return check_finish("test_meter", seed);
 }

@@ -67,7 +67,7 @@ static wm_mixer* mixer(fixture* f) { return wm_session_mixer(f->s); }
 typedef struct {
     int64_t at; /* the engine frame before which it is pushed */
     int words;
-    uint32_t w[9];
+    uint32_t w[12]; /* AUTOMATE takes 9; the hostile records are up to 12 long */
 } cmd;
 
 static uint32_t fbits(float x)
@@ -534,7 +534,7 @@ static void test_hostile(void)
     shorter.words = 8;
     longer.words = 9;
     uint32_t ten[10];
-    memcpy(ten, longer.w, sizeof longer.w);
+    memcpy(ten, longer.w, 9 * sizeof(uint32_t));
     ten[9] = 0;
     wm_ring_push_record(&f.cmd, shorter.w, 4 * shorter.words);
     wm_ring_push_record(&f.cmd, ten, 40);

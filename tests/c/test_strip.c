@@ -107,10 +107,10 @@ static double max_click(const float* y, int from, int to)
 
 /* Renders a 1 kHz sine at amp through a mono strip (left output), setting
    param to on at frame `on_at` and off at `off_at`. */
-static void render_switch(int param, float amp, int on_at, int off_at, float* y, int n, wm_strip** out_strip)
+static void render_switch(int param, float amp, int on_at, int off_at, float* y, int n, wm_strip** out_strip,
+                          void** mem)
 {
-    void* mem;
-    wm_strip* s = make_strip(1, &mem);
+    wm_strip* s = make_strip(1, mem);
     wm_strip_set_param(s, WM_STRIP_PAN, -1.0f); /* left gets the input at unity */
     wm_strip_set_param(s, WM_STRIP_COMP_THRESHOLD_DB, -24.0f);
     wm_strip_set_param(s, WM_STRIP_SAT_DRIVE_DB, 12.0f);
@@ -125,8 +125,7 @@ static void render_switch(int param, float amp, int on_at, int off_at, float* y,
         wm_strip_process(s, BLOCK);
         memcpy(y + at, s->out[0], BLOCK * sizeof(float));
     }
-    *out_strip = s;
-    /* mem stays allocated: the caller inspects the strip */
+    *out_strip = s; /* *mem stays allocated: the caller inspects the strip, then frees it */
 }
 
 static void test_switches_do_not_click(void)
@@ -137,7 +136,8 @@ static void test_switches_do_not_click(void)
     const char* names[2] = {"compressor", "saturation"};
     for (int k = 0; k < 2; k++) {
         wm_strip* s;
-        render_switch(params[k], 0.5f, ON, OFF, y, N, &s);
+        void* mem;
+        render_switch(params[k], 0.5f, ON, OFF, y, N, &s, &mem);
         double before = max_click(y, 0, ON);
         double settled_on = max_click(y, ON + FS / 4, OFF);
         double on_edge = max_click(y, ON - 8, ON + FS / 4);
@@ -160,6 +160,7 @@ static void test_switches_do_not_click(void)
         /* Once off and at rest the module is skipped, and the strip is a wire. */
         CHECK(!(k == 0 ? s->comp_active : s->sat_active));
         CHECK(fabs(y[N - 1] - 0.5 * sin(2 * PI * 1000.0 * (N - 1) / FS)) < 1e-6);
+        free(mem);
     }
     /* The compressor did compress: -6 dBFS peak, threshold -24, ratio 4, knee 6. */
 }
