@@ -30,4 +30,4 @@ echo "sanitizers: $(grep -o '[0-9]*% tests passed.*' "$log"); no ASan or UBSan r
 # Every libFuzzer target for a bounded time (longer: npm run fuzz -- <seconds>).
 bash scripts/fuzz.sh "${WAMIX_FUZZ_SECONDS:-20}"
 
-node --test --test-concurrency=1 tests/js/ tests/browser/
+node --test --test-concurrency=1 tests/js/ tests/browser/ tests/package/

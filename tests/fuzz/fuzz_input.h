@@ -117,4 +117,11 @@ static inline int fz_finite(const float* x, int n)
     return 1;
 }
 
+/* A handle: mostly small (live, stale, 0, -1, one past the table), now
+   and then any int32 up to max's edges. */
+static inline int fz_handle(fz_in* in, int max)
+{
+    return fz_u8(in) < 224 ? (int)(fz_u8(in) % (max + 3)) - 1 : fz_int(in, max);
+}
+
 #endif
