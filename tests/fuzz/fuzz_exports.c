@@ -83,10 +83,11 @@ static void session_create(fz_in* in)
     float rate = fz_u8(in) < 240 ? 48000.0f : fz_float(in);
     int streams = fz_int(in, 2), stream_frames = fz_u8(in) < 200 ? 0 : fz_int(in, 256);
     int record_frames = fz_u8(in) < 128 ? 0 : fz_u8(in) < 240 ? 512 : fz_int(in, 512);
+    int reverb_frames = fz_u8(in) < 160 ? 0 : fz_u8(in) < 240 ? 1024 : fz_int(in, 4096);
     size_t need = wamix_session_memory_size(rate, block, tracks, tc, channels, buses, clips, pages, page_floats,
-                                            cmd, reply, streams, stream_frames, record_frames);
+                                            cmd, reply, streams, stream_frames, record_frames, reverb_frames);
     int r = wamix_session_create(rate, block, tracks, tc, channels, buses, clips, pages, page_floats, cmd, reply,
-                                 streams, stream_frames, record_frames);
+                                 streams, stream_frames, record_frames, reverb_frames);
     FZ_CHECK(r < 0 || (r >= 1 && r <= WM_MAX_SESSIONS && need > 0));
     if (r > 0)
         session_shape[r] = (shape){channels, block, tracks, streams};
