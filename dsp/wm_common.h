@@ -103,4 +103,24 @@ static inline float wm_flush_denormal(float x)
     return fabsf(x) < WM_DENORMAL_FLUSH ? 0.0f : x;
 }
 
+/* x^n for n >= 0, by repeated squaring (log2 n multiplies, no libm). */
+static inline float wm_powi(float x, int n)
+{
+    float r = 1.0f;
+    for (; n > 0; n >>= 1, x *= x)
+        if (n & 1)
+            r *= x;
+    return r;
+}
+
+/* A one-pole average y <- keep * y + (1 - keep) * v moved on by n >= 0
+   samples at once, v's mean over them standing in for the samples:
+   y + (1 - keep^n) * (mean - y). Exact for a constant v; otherwise the
+   weights of the samples, keep^(n-1-i) (1 - keep), are replaced by their
+   mean, an error that vanishes as (1 - keep) n does (block meters). */
+static inline float wm_one_pole_block(float y, float keep, float mean, int n)
+{
+    return y + (1.0f - wm_powi(keep, n)) * (mean - y);
+}
+
 #endif

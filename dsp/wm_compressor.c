@@ -161,27 +161,38 @@ static void run_subblock(wm_compressor* c, const float* const* in, float* const*
     float* det_ch[WM_MAX_CHANNELS];
     const int nch = c->channels, rms = c->p.detect == WM_COMP_RMS;
 
+    /* the key is copied (and filtered) only when it is not the input */
+    const int own_key = key || c->p.sidechain_hpf_hz > 0.0f;
     for (int ch = 0; ch < WM_MAX_CHANNELS; ch++)
         det_ch[ch] = det[ch];
     for (int ch = 0; ch < nch; ch++) {
         c->nonfinite += (uint32_t)copy_sanitized(in[ch] + off, x[ch], n);
         if (key)
             c->nonfinite += (uint32_t)copy_sanitized(key[ch] + off, det[ch], n);
-        else
+        else if (own_key)
             memcpy(det[ch], x[ch], (size_t)n * sizeof(float));
     }
     if (c->p.sidechain_hpf_hz > 0.0f)
         wm_filter_process(&c->hpf, det_ch, n);
 
-    /* one-pole recursions are written as (1 - k) y + k x: only a multiply
-       and an add on the serial path */
+    /* The power; in RMS mode its one-pole mean, a serial recursion written
+       as (1 - k) y + k x (a multiply and an add on the serial path). Peak
+       mode uses the power itself and moves the mean on once per sub-block
+       from the block's mean power (wm_one_pole_block), so that a switch to
+       RMS starts near the truth at no per-sample cost. */
     const float k_rms = c->rms_coef, keep_rms = 1.0f - k_rms;
     for (int ch = 0; ch < nch; ch++) {
-        float ms = c->mean_sq[ch];
-        for (int i = 0; i < n; i++) {
-            float s = wm_fast_minf(det[ch][i] * det[ch][i], POWER_CEILING); /* NaN too */
-            ms = keep_rms * ms + k_rms * s;
-            det[ch][i] = rms ? ms : s;
+        const float* k = own_key ? det[ch] : x[ch];
+        float ms = c->mean_sq[ch], sum = 0.0f;
+        for (int i = 0; i < n; i++)
+            det[ch][i] = wm_fast_minf(k[i] * k[i], POWER_CEILING); /* NaN too */
+        if (rms)
+            for (int i = 0; i < n; i++)
+                det[ch][i] = ms = keep_rms * ms + k_rms * det[ch][i];
+        else {
+            for (int i = 0; i < n; i++)
+                sum += det[ch][i];
+            ms = wm_one_pole_block(ms, keep_rms, sum / (float)n, n);
         }
         c->mean_sq[ch] = ms;
     }
@@ -204,15 +215,21 @@ static void run_subblock(wm_compressor* c, const float* const* in, float* const*
     int shared = c->p.link;
     for (int ch = 1; ch < nch; ch++)
         shared &= c->gr_db[ch] == c->gr_db[0];
+    /* Attack where the target is above y, release below: both steps move y
+       toward t, the faster one further, so the step wanted is the larger of
+       the two (rising, attack faster) or the smaller (falling, release
+       slower), and the other way round when the attack is the slower one. A
+       max (or min) of two independent multiply-adds is a shorter serial
+       path than a compare, a select and then the multiply-add. */
     const float ka = c->attack_coef, kr = c->release_coef, keep_a = 1.0f - ka, keep_r = 1.0f - kr;
+    const int attack_faster = ka >= kr;
     for (int ch = 0; ch < nch; ch++) {
         if (ch == 0 || !shared) {
             const float* target = det[c->p.link ? 0 : ch];
             float y = c->gr_db[ch], peak = c->gr_max_db;
             for (int i = 0; i < n; i++) {
-                float t = target[i];
-                int up = t > y; /* selects between constants: no branch to mispredict */
-                y = (up ? keep_a : keep_r) * y + (up ? ka : kr) * t;
+                float t = target[i], ya = keep_a * y + ka * t, yr = keep_r * y + kr * t;
+                y = attack_faster ? (ya > yr ? ya : yr) : (ya < yr ? ya : yr); /* finite: max or min */
                 gain[i] = y;
                 peak = y > peak ? y : peak;
             }

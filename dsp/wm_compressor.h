@@ -57,7 +57,7 @@ typedef struct {
     /* state */
     wm_filter hpf;          /* the key's high-pass, run only while sidechain_hpf_hz > 0 */
     wm_smooth makeup;       /* dB */
-    float mean_sq[WM_MAX_CHANNELS]; /* tracked in both modes, so a mode switch starts from the truth */
+    float mean_sq[WM_MAX_CHANNELS]; /* tracked in both modes (per sub-block in peak mode), for a mode switch */
     float gr_db[WM_MAX_CHANNELS];   /* smoothed gain reduction, >= 0 */
     float gr_max_db;        /* largest reduction since the last read */
     int phase;              /* frames into the current sub-block */

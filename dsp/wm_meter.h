@@ -43,6 +43,18 @@ int wm_meter_set_hold(wm_meter* m, float hold_ms);
    hold and release time count the finite samples. */
 void wm_meter_process(wm_meter* m, const float* x, int n);
 
+/* wm_meter_process_block -- the same ballistics measured per sub-block of
+   WM_METER_BLOCK samples with SIMD: the sub-block's largest |x| and mean
+   square stand in for its samples (wm_one_pole_block), and the peak's hold
+   and release move on by whole sub-blocks. Against wm_meter_process: the
+   peak reads at most WM_METER_BLOCK samples of release high (0.016 dB at
+   12 dB/s, 48 kHz), the RMS differs by well under 0.01 dB for a 300 ms
+   average, the hold ends up to WM_METER_BLOCK samples late. Non-finite
+   samples count as silence (the caller sanitises and counts them).
+   Realtime: safe. Thread: one thread per instance. */
+#define WM_METER_BLOCK 64
+void wm_meter_process_block(wm_meter* m, const float* x, int n);
+
 float wm_meter_peak_db(const wm_meter* m);
 float wm_meter_rms_db(const wm_meter* m);
 

@@ -343,7 +343,7 @@ void wm_mixer_process_part(wm_mixer* m, int at, int n, int last)
     wm_strip_process(&m->master, n);
     limit(m, out, n);
     for (int ch = 0; ch < 2; ch++)
-        wm_meter_process(&m->meter[ch], out[ch], n);
+        wm_meter_process_block(&m->meter[ch], out[ch], n);
     wm_loudness_process(m->loudness, (const float* const*)out, n);
     wm_correlation_process(&m->correlation, out[0], out[1], n);
     m->frames += n;

@@ -21,7 +21,7 @@
      6. the master strip processes, then the master limiter (lookahead
         WM_MIXER_LIMITER_LOOKAHEAD_MS, fixed; "off" crossfades to a delay
         line of the same length, so the latency never changes), then the
-        master meters: peak/RMS per channel, loudness (BS.1770 M, S, I),
+        master meters: peak/RMS per channel (per sub-block, wm_meter_process_block), loudness (BS.1770 M, S, I),
         true peak and correlation, all after the limiter.
    The output latency is the limiter's (wm_mixer_latency): a host hears
    timeline frame position - latency (while playing without loop wraps).

@@ -356,7 +356,7 @@ void wm_strip_process(wm_strip* s, int n)
         wm_gain_process(&s->fader, s->out, 2, n);
     wm_gain_process(&s->mute, s->out, 2, n);
     for (int c = 0; c < 2; c++)
-        wm_meter_process(&s->meter[c], s->out[c], n);
+        wm_meter_process_block(&s->meter[c], s->out[c], n);
 }
 
 /* dst += src * g, with g gliding; one gain per frame for both channels. */

@@ -6,7 +6,8 @@
      -> width and pan (wm_stereo: the output is always stereo)
      == pre-fader tap (wm_strip_pre)
      -> fader (wm_gain, dB) -> mute (a 10 ms ramp to silence)
-     == post-fader output (wm_strip_out), metered (peak and RMS per channel)
+     == post-fader output (wm_strip_out), metered (peak and RMS per channel,
+        per sub-block: wm_meter_process_block)
    plus the gains of its sends to up to WM_STRIP_MAX_SENDS buses, which the
    mixer applies to the pre or the post tap.
 
