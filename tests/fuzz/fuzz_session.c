@@ -28,7 +28,8 @@ static const uint8_t op_words[WM_SESSION_OP_COUNT] = {
     [WM_SESSION_OP_CLIP_REMOVE] = 3,     [WM_SESSION_OP_POOL_ALLOC] = 5,      [WM_SESSION_OP_POOL_COMMIT] = 3,
     [WM_SESSION_OP_POOL_COMPLETE] = 3,   [WM_SESSION_OP_POOL_FREE] = 2,       [WM_SESSION_OP_AUTOMATE] = 9,
     [WM_SESSION_OP_STREAM_BIND] = 4,
-    [WM_SESSION_OP_STREAM_UNBIND] = 2,   [WM_SESSION_OP_RECORD] = 2};
+    [WM_SESSION_OP_STREAM_UNBIND] = 2,   [WM_SESSION_OP_RECORD] = 2,          [WM_SESSION_OP_REVERB_LOAD] = 5,
+    [WM_SESSION_OP_REVERB_PARAM] = 4};
 
 static wm_session_config config(int max_commands)
 {
@@ -109,7 +110,9 @@ static void push_command(page* pg, fz_in* in)
         bytes -= 1 + fz_u8(in) % 3; /* not a whole number of words */
     if (wm_ring_push_record(&pg->cmd, w, bytes) == 1) {
         pg->pushed++;
-        pg->want_replies += (op == WM_SESSION_OP_CLIP_ADD || op == WM_SESSION_OP_POOL_ALLOC) &&
+        /* REVERB_LOAD is answered at once here: the session has no reverbs, so every load fails */
+        pg->want_replies += (op == WM_SESSION_OP_CLIP_ADD || op == WM_SESSION_OP_POOL_ALLOC ||
+                             op == WM_SESSION_OP_REVERB_LOAD) &&
                             bytes == 4 * op_words[op];
     }
 }
