@@ -38,12 +38,9 @@ int wm_busverb_init(wm_busverb* r, wm_arena* a, int max_ir_frames, int max_block
 
 int wm_busverb_set_param(wm_busverb* r, int id, float value)
 {
-    const wm_param_info* info = wm_busverb_param_get_info(id);
-    if (!info)
-        return WM_ERR_PARAM;
     float v = value;
-    int err = wm_param_check(info, &v);
-    if (err == WM_ERR_ARG)
+    int err = wm_param_accept(wm_busverb_param_get_info(id), &v);
+    if (wm_param_refused(err))
         return err;
     r->params[id] = v;
     if (id == WM_BUSVERB_WET_DB)

@@ -95,6 +95,16 @@ static inline int wm_param_check(const wm_param_info* info, float* value)
     return err;
 }
 
+/* The first step of every table setter: wm_param_check against the row,
+   or WM_ERR_PARAM when there is none (an unknown id). */
+static inline int wm_param_accept(const wm_param_info* info, float* value)
+{
+    return info ? wm_param_check(info, value) : WM_ERR_PARAM;
+}
+
+/* True for the results of wm_param_accept that leave the value unapplied. */
+static inline int wm_param_refused(int err) { return err == WM_ERR_ARG || err == WM_ERR_PARAM; }
+
 /* Filter state below this magnitude is flushed to zero at block ends, so
    decaying tails never reach the denormal range (WASM has no FTZ mode). */
 #define WM_DENORMAL_FLUSH 1e-15f

@@ -194,12 +194,9 @@ float* wm_mixer_track_input(wm_mixer* m, int t, int ch)
 
 int wm_mixer_set_param(wm_mixer* m, int id, float value)
 {
-    const wm_param_info* info = wm_mixer_param_get_info(id);
-    if (!info)
-        return WM_ERR_PARAM;
     float v = value;
-    int err = wm_param_check(info, &v);
-    if (err == WM_ERR_ARG)
+    int err = wm_param_accept(wm_mixer_param_get_info(id), &v);
+    if (wm_param_refused(err))
         return err;
     m->params[id] = v;
     switch (id) {

@@ -124,12 +124,9 @@ static void apply(wm_strip* s, int id)
 
 WM_COLD int wm_strip_set_param(wm_strip* s, int id, float value)
 {
-    const wm_param_info* info = wm_strip_param_get_info(id);
-    if (!info)
-        return WM_ERR_PARAM;
     float v = value;
-    int err = wm_param_check(info, &v);
-    if (err == WM_ERR_ARG)
+    int err = wm_param_accept(wm_strip_param_get_info(id), &v);
+    if (wm_param_refused(err))
         return err;
     float slope = snap_slope(id, v);
     if (slope != v) {

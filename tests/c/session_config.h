@@ -4,6 +4,7 @@
 #ifndef WM_SESSION_CONFIG_H
 #define WM_SESSION_CONFIG_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "wm_session.h"
@@ -27,6 +28,20 @@ static inline wm_session_config session_config(int tracks, int buses, int clips_
     c.command_ring_bytes = command_ring_bytes;
     c.reply_ring_bytes = reply_ring_bytes;
     return c;
+}
+
+/* A session created in a malloc'ed block of the memory it needs (*mem:
+   free it after; span addresses count from it), or NULL. */
+static inline wm_session* session_open(const wm_session_config* c, void** mem)
+{
+    size_t need = wm_session_memory_size(c);
+    *mem = need ? malloc(need) : NULL;
+    if (!*mem)
+        return NULL;
+    wm_arena a;
+    wm_arena_init(&a, *mem, need);
+    int err;
+    return wm_session_create(&a, c, *mem, &err);
 }
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "alloc_count.h"
 #include "check.h"
+#include "session_config.h"
 #include "wm_session.h"
 
 enum { FS = 48000, BLOCK = 128, TRACKS = 2, BUSES = 1 };
@@ -42,14 +43,8 @@ static wm_session_config config(void)
 static void open_fixture(fixture* f)
 {
     wm_session_config c = config();
-    size_t need = wm_session_memory_size(&c);
-    CHECK(need > 0);
-    f->mem = malloc(need);
-    wm_arena a;
-    wm_arena_init(&a, f->mem, need);
-    int err = 1;
-    f->s = wm_session_create(&a, &c, f->mem, &err);
-    CHECK(f->s != NULL && err == WM_OK);
+    f->s = session_open(&c, &f->mem);
+    CHECK(f->s != NULL);
     CHECK_EQ_INT(wm_ring_attach(&f->cmd, wm_session_command_ring(f->s), 1u << 20), WM_OK);
     CHECK_EQ_INT(wm_ring_attach(&f->reply, wm_session_reply_ring(f->s), 1u << 20), WM_OK);
 }

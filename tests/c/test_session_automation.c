@@ -14,6 +14,7 @@
 
 #include "alloc_count.h"
 #include "check.h"
+#include "session_config.h"
 #include "wm_lanes.h"
 #include "wm_session.h"
 
@@ -47,14 +48,8 @@ static void open_fixture(fixture* f, int lanes, int events, int tracks)
     c.reply_ring_bytes = 4096;
     c.automation_lanes = lanes;
     c.automation_events = events;
-    size_t need = wm_session_memory_size(&c);
-    CHECK(need > 0);
-    f->mem = malloc(need);
-    wm_arena a;
-    wm_arena_init(&a, f->mem, need);
-    int err = 1;
-    f->s = wm_session_create(&a, &c, f->mem, &err);
-    CHECK(f->s != NULL && err == WM_OK);
+    f->s = session_open(&c, &f->mem);
+    CHECK(f->s != NULL);
     CHECK_EQ_INT(wm_ring_attach(&f->cmd, wm_session_command_ring(f->s), 1u << 22), WM_OK);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "session_config.h"
 #include "wm_session.h"
 
 enum { FS = 48000, BLOCK = 128, IR_FRAMES = 2000 };
@@ -30,14 +31,8 @@ static void open_session(fixture* f, int reverb_frames)
     c.command_ring_bytes = 4096;
     c.reply_ring_bytes = 4096;
     c.reverb_ir_frames = reverb_frames;
-    size_t need = wm_session_memory_size(&c);
-    CHECK(need > 0);
-    f->mem = malloc(need);
-    wm_arena a;
-    wm_arena_init(&a, f->mem, need);
-    int err = 1;
-    f->s = wm_session_create(&a, &c, f->mem, &err);
-    CHECK(f->s != NULL && err == WM_OK);
+    f->s = session_open(&c, &f->mem);
+    CHECK(f->s != NULL);
     CHECK((wm_session_reverb(f->s, 0) != NULL) == (reverb_frames > 0));
     wm_ring_attach(&f->cmd, wm_session_command_ring(f->s), 1u << 20);
     wm_ring_attach(&f->reply, wm_session_reply_ring(f->s), 1u << 20);

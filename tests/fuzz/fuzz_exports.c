@@ -183,21 +183,15 @@ static void session_call(fz_in* in)
     }
 }
 
-/* ---- The offline tools: scratch buffers, the WAV reader, resamplers. */
-
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    if (!wm_fuzz_memory) {
-        void* m = NULL;
-        FZ_CHECK(posix_memalign(&m, 65536, WM_FUZZ_MEMORY) == 0);
-        wm_fuzz_memory = m;
-    }
+    if (!wm_fuzz_memory)
+        wm_fuzz_memory = fz_linear_memory(WM_FUZZ_MEMORY);
     fz_in in = {data, size};
     FZ_CHECK(wamix_abi_version() == WM_ABI_VERSION && wamix_arena_used() == 0);
-    while (fz_more(&in)) {
+    while (fz_more(&in))
         session_call(&in);
-    }
     for (int h = 1; h <= WM_MAX_SESSIONS; h++)
         wamix_session_destroy(h);
     FZ_CHECK(wamix_arena_used() == 0 && wamix_arena_size() + 64 >= WM_FUZZ_MEMORY);

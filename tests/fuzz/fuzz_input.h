@@ -124,4 +124,13 @@ static inline int fz_handle(fz_in* in, int max)
     return fz_u8(in) < 224 ? (int)(fz_u8(in) % (max + 3)) - 1 : fz_int(in, max);
 }
 
+/* A model of WASM linear memory for an exports file compiled natively: one
+   64 KiB-aligned block, never freed (the fuzzer reuses it). */
+static inline unsigned char* fz_linear_memory(size_t bytes)
+{
+    void* m = NULL;
+    FZ_CHECK(posix_memalign(&m, 65536, bytes) == 0);
+    return m;
+}
+
 #endif

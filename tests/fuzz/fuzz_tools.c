@@ -134,11 +134,8 @@ static void tool_call(fz_in* in)
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    if (!wm_fuzz_memory) {
-        void* m = NULL;
-        FZ_CHECK(posix_memalign(&m, 65536, WM_FUZZ_MEMORY) == 0);
-        wm_fuzz_memory = m;
-    }
+    if (!wm_fuzz_memory)
+        wm_fuzz_memory = fz_linear_memory(WM_FUZZ_MEMORY);
     fz_in in = {data, size};
     FZ_CHECK(wamix_arena_used() == 0);
     while (fz_more(&in))
