@@ -5,15 +5,12 @@
 // project's TypeScript, written against the package's declarations, type-checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../js/helpers.mjs';
 import { launch } from '../browser/browser.mjs';
 import { serveDirectory } from './static-server.mjs';
-
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+import { installPacked, run } from './pack.mjs';
 
 const MAIN_TS = `
 import { createMixer, doctor, type Mixer, type Levels } from 'wamix';
@@ -41,12 +38,7 @@ async function start(): Promise<Levels> {
 `;
 
 test('the packed package builds with Vite and plays in Chromium', { timeout: 180000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'wamix-vite-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  run('npm', ['pack', '--silent', '--pack-destination', dir], ROOT);
-  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${tarball}`], dir);
+  const dir = installPacked(t, 'vite-app');
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>app</title><link rel="icon" href="data:,"><script type="module" src="/main.ts"></script>');
   writeFileSync(join(dir, 'main.ts'), MAIN_TS);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
