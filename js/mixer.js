@@ -78,7 +78,7 @@ export const MESSAGE_MODE_REASON =
  * @param {{tracks?: number, channels?: 1|2, buses?: number, clipsPerTrack?: number, poolSeconds?: number,
  *          streams?: number, streamSeconds?: number, recordSeconds?: number, reverbSeconds?: number,
  *          memoryBytes?: number, module?: WebAssembly.Module, wasmUrl?: string|URL, workletUrl?: string|URL}} [options]
- *   tracks (default 8) of `channels` each; poolSeconds: stereo seconds the sample pool holds (default 120);
+ *   tracks (default 8) of `channels` each (1 or 2, or an array of one per track); poolSeconds: stereo seconds the sample pool holds (default 120);
  *   streams: audio rings a Worker can feed tracks through (default 0), each holding streamSeconds
  *   (default 2); recordSeconds: a ring the master is recorded into (default 0: none);
  *   reverbSeconds: a convolution reverb on every bus for IRs up to this long (default 0: none)

@@ -140,11 +140,16 @@ export declare class Analyser {
 }
 
 export interface MixerOptions {
-  /** Tracks (default 8), each of `channels` (default 2). */
+  /** Tracks (default 8), each of `channels` (default 2), or of channels[t] each. */
   tracks?: number;
-  channels?: 1 | 2;
+  channels?: 1 | 2 | (1 | 2)[];
   /** Buses (default 1). */
   buses?: number;
+  /** Audio rings a Worker feeds tracks through (default 0), each holding streamSeconds (default 2). */
+  streams?: number;
+  streamSeconds?: number;
+  /** A ring the master is recorded into (default 0: none). */
+  recordSeconds?: number;
   clipsPerTrack?: number;
   /** Stereo seconds the sample pool holds (default 120). */
   poolSeconds?: number;

@@ -144,3 +144,33 @@ async function exercise(t, { isolation }) {
 
 test('mixer, cross-origin isolated: shared memory', { timeout: 60000 }, (t) => exercise(t, { isolation: true }));
 test('mixer without isolation: the MessagePort, and it says why', { timeout: 60000 }, (t) => exercise(t, { isolation: false }));
+
+test('two mixers on one context, and mixers on two contexts, all play', { timeout: 60000 }, async (t) => {
+  const server = await startServer({ port: 0 });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.close(); });
+  await browser.page.goto(`${server.url}tests/browser/blank.html`);
+  const levels = await browser.page.evaluate(async () => {
+    const { createMixer } = await import('/js/index.js');
+    const start = async (context, hz) => {
+      const mixer = await createMixer(context, { tracks: 1, channels: 1, buses: 0, poolSeconds: 2 });
+      mixer.connect(context.destination);
+      const rate = context.sampleRate;
+      const sine = new Float32Array(rate).map((_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
+      await mixer.tracks[0].addClip(await mixer.loadSample({ sampleRate: rate, channels: [sine] }));
+      mixer.setLoop(0, 1);
+      mixer.play();
+      return mixer;
+    };
+    const one = new AudioContext(), two = new AudioContext();
+    const mixers = [await start(one, 440), await start(one, 660), await start(two, 880)];
+    await Promise.all([one.resume(), two.resume()]);
+    await new Promise((r) => setTimeout(r, 2000));
+    mixers.forEach((m) => m.levels());
+    await new Promise((r) => setTimeout(r, 200));
+    return mixers.map((m) => m.levels().master.rmsDb[0]);
+  });
+  const expected = 20 * Math.log10((0.5 / Math.SQRT2) * Math.SQRT1_2);
+  for (const level of levels) assert.ok(Math.abs(level - expected) < 0.5, `levels ${levels}, expected ${expected}`);
+  assert.deepEqual(browser.errors, []);
+});
