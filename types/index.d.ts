@@ -193,6 +193,13 @@ export declare class Mixer extends EventTarget {
   setLoop(start: number, end: number, on?: boolean): void;
   status(): MixerStatus;
   levels(): Levels;
+  /** Shared mode only: where stream i's ring is, for a StreamWriter in a Worker. */
+  streamRing(i: number): { memory: WebAssembly.Memory; byteOffset: number };
+  /** Shared mode only: where the record ring is, for a Recorder. */
+  recordRing(): { memory: WebAssembly.Memory; byteOffset: number };
+  bindStream(i: number, track: number, options?: { live?: boolean }): void;
+  unbindStream(i: number): void;
+  record(on: boolean): void;
   addEventListener(type: 'meters', listener: (event: MetersEvent) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: 'position', listener: (event: PositionEvent) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: 'error', listener: (event: MixerErrorEvent) => void, options?: boolean | AddEventListenerOptions): void;
