@@ -10,7 +10,7 @@
 import { SeqBlock } from './shared-blocks.js';
 import { SharedRing } from './ring.js';
 import { CommandWriter, TRANSPORT } from './commands.js';
-import { readStatus, STATUS } from './session.js';
+import { readStatus, STATUS, LEVELS } from './session.js';
 import { WamixError } from './wamix-core.js';
 import { fetchTools } from './tools.js';
 import { resample } from './resample.js';
@@ -25,13 +25,8 @@ const ANALYSIS_FLOATS = 32768 / 2 + 32768;
 const LOAD_CHUNK_FRAMES = 1 << 16; // frames per step of loadSample
 const EVENT_HZ = 30; // how often meters/position events fire while listened to
 const POOL_PAGE_BYTES = 16384;
-const LEVEL_STRIP = 5; // peak L, R, RMS L, R, compressor gain reduction (dsp/wm_session.h)
-const LEVEL_MASTER_EXTRAS = 6; // momentary, short-term, integrated, limiter reduction, true peak L, R
 const REVERB_BYTES_PER_SECOND = 3 << 20; // arena per second of reverb IR per bus, rounded up (wm_busverb)
 const STATES = ['stopped', 'playing', 'paused'];
-/** WM_ERR_* names by -code (dsp/wm_common.h), for error messages the page can read. */
-const ERROR_NAMES = ['ok', 'invalid argument', 'out of memory', 'value out of range', 'invalid handle',
-  'unknown parameter', 'limit reached', 'sample pool full'];
 
 // Relative to js/ and to dist/ alike (dist/../dist/ is dist/), so these
 // resolve from the sources and from the bundle; bundlers see the pattern
@@ -104,7 +99,7 @@ export async function createMixer(context, options = {}) {
   const memory = shared ? createMemory({ bytes: memoryBytes, shared }) : undefined;
   const strips = tracks + buses + 1;
   const blocks = {
-    meters: new SeqBlock(LEVEL_STRIP * strips + LEVEL_MASTER_EXTRAS, { shared }),
+    meters: new SeqBlock(LEVELS.STRIP * strips + LEVELS.MASTER_COUNT, { shared }),
     spectrum: new SeqBlock(ANALYSIS_FLOATS, { shared }),
     clock: new SeqBlock(CLOCK.COUNT, { shared, type: Float64Array }),
   };
@@ -263,7 +258,7 @@ export class Mixer extends EventTarget {
   /** Waits for the reply to a request: {result, payload}; throws a WamixError for an error code. */
   async reply(id) {
     const reply = await this.replies.wait(id);
-    if (reply.result < 0) throw new WamixError(reply.result, `request ${id} failed: ${ERROR_NAMES[-reply.result] ?? 'error'}`);
+    if (reply.result < 0) throw new WamixError(reply.result, `request ${id} failed: ${this.layout.errors[-reply.result] ?? 'error'}`);
     return reply;
   }
 
@@ -423,20 +418,20 @@ export class Mixer extends EventTarget {
     } else {
       this.requestSnapshot({ levels: true });
     }
-    const v = this.levelValues, m = LEVEL_STRIP * (this.tracks.length + this.buses.length + 1);
+    const v = this.levelValues, m = LEVELS.STRIP * (this.tracks.length + this.buses.length + 1), x = LEVELS.MASTER;
     return {
       tracks: this.tracks.map((t) => this.stripLevels(t.strip)),
       buses: this.buses.map((b) => this.stripLevels(b.strip)),
       master: {
         ...this.stripLevels(this.master.strip),
-        momentaryLufs: v[m], shortTermLufs: v[m + 1], integratedLufs: v[m + 2], limiterReductionDb: v[m + 3],
-        truePeakDb: [v[m + 4], v[m + 5]],
+        momentaryLufs: v[m + x.MOMENTARY], shortTermLufs: v[m + x.SHORT_TERM], integratedLufs: v[m + x.INTEGRATED],
+        limiterReductionDb: v[m + x.LIMITER_GR], truePeakDb: [v[m + x.TRUE_PEAK_L], v[m + x.TRUE_PEAK_R]],
       },
     };
   }
 
   stripLevels(strip) {
-    const v = this.levelValues, i = LEVEL_STRIP * strip;
+    const v = this.levelValues, i = LEVELS.STRIP * strip;
     return { peakDb: [v[i], v[i + 1]], rmsDb: [v[i + 2], v[i + 3]], compReductionDb: v[i + 4] };
   }
 

@@ -16,7 +16,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { instantiate, readCString } from './wamix-core.js';
 import { createMemory } from './memory.js';
-import { Session, STATUS } from './session.js';
+import { Session, STATUS, LEVELS } from './session.js';
 import { readParamTables } from './param-table.js';
 import { DescriptionError, validate } from './description.js';
 import { readWav, writeWav, WAV_FORMATS } from './wav.js';
@@ -30,7 +30,6 @@ const POOL_PAGE_FLOATS = 4096; // js/session.js sizes the pool in pages of 16 Ki
 const MEMORY_OVERHEAD = 48 << 20; // mixer, rings and buffers beside the pool (256 stereo tracks take ~5 MiB)
 const MAX_MEMORY = 1 << 30; // WAMIX_MAX_MEMORY in wasm/wasm.cmake
 const PREROLL_SECONDS = 0.5; // parameter glides (10 ms ramps, 20 ms EQ smoothing) settle before frame 0
-const LEVEL_INTEGRATED = 2; // WM_SESSION_LV_MASTER_INTEGRATED, after 4 floats per strip
 
 /**
  * Compiles the module from disk.
@@ -208,7 +207,7 @@ export async function renderSession(description, { baseDir = '.', onProgress, mo
     const channels = out.map((c) => c.subarray(latency));
     const levels = session.levels();
     const strips = d.tracks.length + d.buses.length + 1;
-    return { sampleRate: rate, channels, summary: summarize(channels, rate, levels[4 * strips + LEVEL_INTEGRATED], started) };
+    return { sampleRate: rate, channels, summary: summarize(channels, rate, levels[LEVELS.STRIP * strips + LEVELS.MASTER.INTEGRATED], started) };
   } finally {
     session.dispose();
   }

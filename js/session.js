@@ -20,6 +20,17 @@ export const STATUS = Object.freeze({
   RECORD_DROPPED_FRAMES: 19, RECORDED_LO: 20, RECORDED_HI: 21, RECORDING: 22, STREAM_RING_STATUS: 23,
 });
 
+/**
+ * The level region (dsp/wm_session.h, WM_SESSION_LV_*): STRIP floats per
+ * strip (peak L, R, RMS L, R in dB, compressor reduction), then the
+ * master's extras at STRIP * strips + MASTER.*.
+ */
+export const LEVELS = Object.freeze({
+  STRIP: 5,
+  MASTER: Object.freeze({ MOMENTARY: 0, SHORT_TERM: 1, INTEGRATED: 2, LIMITER_GR: 3, TRUE_PEAK_L: 4, TRUE_PEAK_R: 5 }),
+  MASTER_COUNT: 6,
+});
+
 const nextPowerOfTwo = (n) => 2 ** Math.ceil(Math.log2(n));
 
 /**

@@ -17,7 +17,7 @@
  *   blocks: {meters, spectrum, clock}: SeqBlock buffers}
  * @module
  */
-import { instantiate } from './wamix-core.js';
+import { instantiate, readCString } from './wamix-core.js';
 import { Session } from './session.js';
 import { SeqBlock } from './shared-blocks.js';
 import { createMemory } from './memory.js';
@@ -79,6 +79,7 @@ class WamixProcessor extends AudioWorkletProcessor {
       latency: s.latency,
       sampleRate,
       params: readParamTables(e),
+      errors: Array.from({ length: 8 }, (_, code) => readCString(e, e.wamix_strerror(-code))), // WM_ERR_* by -code
       streamRings: Array.from({ length: s.streamCount }, (_, i) => e.wamix_session_stream_ring(s.handle, i)),
       recordRing: e.wamix_session_record_ring(s.handle),
       clockOffset: currentFrame,

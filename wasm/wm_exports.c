@@ -105,8 +105,8 @@ WM_EXPORT size_t wamix_session_memory_size(float sample_rate, int max_block, int
 }
 
 /* Returns a handle >= 1, or a negative WM_ERR_* code. Span byte offsets in
-   POOL_ALLOC replies are linear-memory addresses. The last three arguments
-   (streams and recording, wm_session.h) may be 0: no streams, no record ring. */
+   POOL_ALLOC replies are linear-memory addresses. The last four arguments
+   may be 0: no streams, no record ring, no bus reverbs (wm_session.h). */
 WM_EXPORT int wamix_session_create(float sample_rate, int max_block, int track_count,
                                    const unsigned char* track_channels, int channels, int bus_count,
                                    int clips_per_track, int pool_pages, int pool_page_floats,

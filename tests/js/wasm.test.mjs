@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { loadWamix, instantiate, Session, WamixError, readParamTables } from '../../js/node.js';
+import { LEVELS } from '../../js/session.js';
 import { createMemory, unshareMemoryImport } from '../../js/memory.js';
 
 const module = await loadWamix();
@@ -55,6 +56,14 @@ test('the parameter tables read out of the module are well formed', () => {
     }
   }
   assert.deepEqual(strip[0], { id: 0, name: 'fader_db', min: -96, max: 12, default: 0, unit: 'dB', stepped: false });
+});
+
+test('the level region has the layout js/session.js reads it with', () => {
+  const exports = instantiate(module);
+  const session = new Session(exports, { ...SESSION, buses: 3 });
+  const strips = SESSION.tracks + 3 + 1;
+  assert.equal(exports.wamix_session_level_count(session.handle), LEVELS.STRIP * strips + LEVELS.MASTER_COUNT);
+  assert.equal(session.levels().length, LEVELS.STRIP * strips + LEVELS.MASTER_COUNT);
 });
 
 test('a fader at -20 dB lowers the output by 20 dB', () => {
