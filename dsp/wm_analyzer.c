@@ -76,7 +76,7 @@ int wm_analyzer_init(wm_analyzer* an, wm_arena* a, int channels, int max_fft_siz
     const double two_pi = 6.283185307179586476925;
     for (size_t i = 0; i < n; i++) {
         double t = two_pi * (double)i / (double)n;
-        an->window[i] = (float)(0.42 - 0.5 * cos(t) + 0.08 * cos(2.0 * t));
+        an->window[i] = (float)(0.42 - 0.5 * wm_cos(t) + 0.08 * wm_cos(2.0 * t));
     }
     an->max_fft_size = max_fft_size;
     an->fft_size = max_fft_size < 2048 ? max_fft_size : 2048;
@@ -193,7 +193,7 @@ int wm_analyzer_compute(wm_analyzer* an)
         if (!wm_is_finite(x) || x < WM_DENORMAL_FLUSH)
             x = 0.0f;
         an->smoothed[k] = x;
-        an->db[k] = x > 0.0f ? 20.0f * log10f(x) : WM_ANALYZER_FLOOR_DB;
+        an->db[k] = x > 0.0f ? 20.0f * (float)wm_log10(x) : WM_ANALYZER_FLOOR_DB;
     }
     an->fresh = 0;
     return 1;

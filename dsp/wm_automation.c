@@ -65,7 +65,7 @@ static double piece_value(const wm_automation* a, const piece* p, double t)
     if (p->kind == PIECE_LINEAR)
         return p->base + p->scale * (t - p->origin);
     if (p->kind == PIECE_EXP)
-        return p->base + p->scale * exp(p->rate * (t - p->origin));
+        return p->base + p->scale * wm_exp(p->rate * (t - p->origin));
     if (p->kind == PIECE_CURVE)
         return curve_at(a, p->curve, t < p->curve->hold ? t : p->curve->hold);
     return p->base;
@@ -92,7 +92,7 @@ static void ramp_piece(const wm_automation_event* r, piece* p)
     if (r->type == EV_LINEAR) {
         *p = (piece){PIECE_LINEAR, v0, slope, 0.0, r->t0, 0, NULL};
     } else if (v0 != 0.0 && (v0 > 0.0) == (v1 > 0.0)) { /* else flat, says the spec */
-        double rate = log(v1 / v0) / span;
+        double rate = wm_log(v1 / v0) / span;
         if (fabs(rate) <= DBL_MAX)
             *p = (piece){PIECE_EXP, 0.0, v0, rate, r->t0, frame_ceil(r->t0), NULL};
     }
@@ -361,7 +361,7 @@ static int64_t piece_at(const wm_automation* a, int i, int64_t f, piece* p)
         still = frame_ceil(e->hold);
     } else if (p->kind == PIECE_EXP) {
         double dist = fabs(p->scale), near = fmax(ldexp(fabs(e->value), -26), 1e-15);
-        still = dist > near ? frame_ceil(e->time + e->tau * log(dist / near)) : 0;
+        still = dist > near ? frame_ceil(e->time + e->tau * wm_log(dist / near)) : 0;
     }
     if (f >= still) {
         p->base = p->kind == PIECE_CURVE ? piece_value(a, p, e->hold) : e->value;
@@ -390,7 +390,7 @@ static void fill(const wm_automation* a, const piece* p, int64_t f, int n, float
         int64_t anchor = f - f % ANCHOR;
         if (anchor < p->first)
             anchor = p->first;
-        double q = exp(p->rate), e = exp(p->rate * ((double)anchor - p->origin));
+        double q = wm_exp(p->rate), e = wm_exp(p->rate * ((double)anchor - p->origin));
         for (int64_t g = anchor; g < f; g++)
             e *= q;
         for (int k = 0; k < n;) {
@@ -402,7 +402,7 @@ static void fill(const wm_automation* a, const piece* p, int64_t f, int n, float
                 e *= q;
             }
             if (k < n)
-                e = exp(p->rate * ((double)(f + k) - p->origin));
+                e = wm_exp(p->rate * ((double)(f + k) - p->origin));
         }
     }
 }

@@ -25,9 +25,9 @@ wm_biquad_coefs wm_biquad_design(const wm_biquad_params* p, float sample_rate)
     double q = wm_clampf(p->q, WM_BIQUAD_MIN_Q, WM_BIQUAD_MAX_Q);
     double gain_db = wm_clampf(p->gain_db, -WM_BIQUAD_MAX_GAIN_DB, WM_BIQUAD_MAX_GAIN_DB);
     double w0 = 2.0 * WM_PI * f0 / fs;
-    double cw = cos(w0);
-    double alpha = sin(w0) / (2.0 * q);
-    double A = pow(10.0, gain_db / 40.0);
+    double cw = wm_cos(w0);
+    double alpha = wm_sin(w0) / (2.0 * q);
+    double A = wm_pow10(gain_db / 40.0);
     double sa = 2.0 * sqrt(A) * alpha;
     double b0, b1, b2, a0, a1, a2;
 
@@ -83,12 +83,12 @@ wm_biquad_coefs wm_biquad_design(const wm_biquad_params* p, float sample_rate)
 float wm_biquad_response_db(const wm_biquad_coefs* c, float freq_hz, float sample_rate)
 {
     double w = 2.0 * WM_PI * freq_hz / sample_rate;
-    double c1 = cos(w), s1 = sin(w), c2 = cos(2.0 * w), s2 = sin(2.0 * w);
+    double c1 = wm_cos(w), s1 = wm_sin(w), c2 = wm_cos(2.0 * w), s2 = wm_sin(2.0 * w);
     /* H = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2), z = e^jw */
     double nr = c->b0 + c->b1 * c1 + c->b2 * c2, ni = -(c->b1 * s1 + c->b2 * s2);
     double dr = 1.0 + c->a1 * c1 + c->a2 * c2, di = -(c->a1 * s1 + c->a2 * s2);
     double mag2 = (nr * nr + ni * ni) / (dr * dr + di * di);
-    return mag2 > 1e-24 ? (float)(10.0 * log10(mag2)) : -240.0f;
+    return mag2 > 1e-24 ? (float)(10.0 * wm_log10(mag2)) : -240.0f;
 }
 
 /* One TDF-II step: returns y and advances the state (z1, z2). */
@@ -153,7 +153,7 @@ int wm_filter_init(wm_filter* f, const wm_biquad_params* p, int channels, float 
     /* One-pole glide evaluated once per sub-block: after smooth_ms the
        remaining distance has shrunk to 1/e. */
     float subblocks = smooth_ms * 0.001f * sample_rate / WM_FILTER_SUBBLOCK;
-    f->glide = subblocks > 1.0f ? 1.0f - expf(-1.0f / subblocks) : 1.0f;
+    f->glide = subblocks > 1.0f ? 1.0f - (float)wm_exp(-1.0 / subblocks) : 1.0f;
     wm_biquad_params flat = {WM_BIQUAD_PEAKING, 1000.0f, 0.707f, 0.0f};
     f->target = sane_params(p, &flat, sample_rate);
     f->current = f->target;
@@ -186,8 +186,8 @@ static void glide_step(wm_filter* f)
     const wm_biquad_params* t = &f->target;
     float k = f->glide;
     c->type = t->type;
-    c->freq_hz *= powf(t->freq_hz / c->freq_hz, k);
-    c->q *= powf(t->q / c->q, k);
+    c->freq_hz *= (float)wm_pow_pos(t->freq_hz / c->freq_hz, k);
+    c->q *= (float)wm_pow_pos(t->q / c->q, k);
     c->gain_db += (t->gain_db - c->gain_db) * k;
     if (fabsf(c->freq_hz / t->freq_hz - 1.0f) < 1e-4f && fabsf(c->q / t->q - 1.0f) < 1e-4f &&
         fabsf(c->gain_db - t->gain_db) < 1e-3f) {

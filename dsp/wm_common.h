@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "wm_math.h"
+
 enum {
     WM_OK = 0,
     WM_ERR_ARG = -1,    /* argument invalid: NULL, NaN, negative size, ... */
@@ -37,13 +39,13 @@ const char* wm_strerror(int err);
 #endif
 #define WM_SILENCE_DB (-120.0f) /* what meters report for digital silence */
 
-static inline float wm_db_to_lin(float db) { return powf(10.0f, 0.05f * db); }
+static inline float wm_db_to_lin(float db) { return (float)wm_pow10(0.05 * db); }
 
 /* Decibels with a floor, so silence is WM_SILENCE_DB and never -inf or NaN. */
 static inline float wm_lin_to_db(float lin)
 {
     const float floor_lin = 1e-6f; /* 10^(WM_SILENCE_DB / 20) */
-    return lin > floor_lin ? 20.0f * log10f(lin) : WM_SILENCE_DB;
+    return lin > floor_lin ? 20.0f * (float)wm_log10(lin) : WM_SILENCE_DB;
 }
 
 /* Tests the exponent bits rather than calling isfinite(), so the check

@@ -233,7 +233,7 @@ static void fade_gains(const wm_convolver* c, float* g_old, float* g_new, int le
             g_old[i] = 0.0f, g_new[i] = 1.0f;
         } else {
             double phase = 1.57079632679489662 * smoothstep((double)k / c->xfade_frames);
-            g_old[i] = (float)cos(phase), g_new[i] = (float)sin(phase);
+            g_old[i] = (float)wm_cos(phase), g_new[i] = (float)wm_sin(phase);
         }
     }
 }

@@ -328,7 +328,7 @@ int wm_limiter_set_release_ms(wm_limiter* l, float release_ms)
         return WM_ERR_ARG;
     float ms = wm_clampf(release_ms, WM_LIMITER_MIN_RELEASE_MS, WM_LIMITER_MAX_RELEASE_MS);
     l->target.release_ms = ms;
-    l->release_a = exp(-1000.0 / ((double)ms * l->sample_rate));
+    l->release_a = wm_exp(-1000.0 / ((double)ms * l->sample_rate));
     return ms == release_ms ? WM_OK : WM_ERR_RANGE;
 }
 

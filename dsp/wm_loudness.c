@@ -33,7 +33,7 @@
    of (n2 s^2 + n1 s + n0) / (s^2 + s / q + 1), into c = {b0, b1, b2, a1, a2}. */
 static void bilinear(double n2, double n1, double n0, double f0_hz, double q, double fs, double c[5])
 {
-    double k = tan(PI * f0_hz / fs), k2 = k * k, a0 = 1.0 + k / q + k2;
+    double k = wm_tan(PI * f0_hz / fs), k2 = k * k, a0 = 1.0 + k / q + k2;
     c[0] = (n2 + n1 * k + n0 * k2) / a0;
     c[1] = 2.0 * (n0 * k2 - n2) / a0;
     c[2] = (n2 - n1 * k + n0 * k2) / a0;
@@ -71,8 +71,8 @@ static double k_weighted_sum(const double* s, const double* h, double z[4], cons
     return sum;
 }
 
-static double lufs_of(double mean_sq) { return LUFS_OFFSET + 10.0 * log10(mean_sq); }
-static double mean_sq_of(double lufs) { return pow(10.0, (lufs - LUFS_OFFSET) / 10.0); }
+static double lufs_of(double mean_sq) { return LUFS_OFFSET + 10.0 * wm_log10(mean_sq); }
+static double mean_sq_of(double lufs) { return wm_pow10((lufs - LUFS_OFFSET) / 10.0); }
 
 static float reading(double mean_sq)
 {
@@ -139,7 +139,7 @@ static int hist_gate(const wm_loudness_hist* h, double rel_lu)
 
 static float integrated(const wm_loudness_hist* h)
 {
-    const double ratio = pow(10.0, WM_LOUDNESS_HIST_LU / 10.0); /* mean square from one bin to the next */
+    const double ratio = wm_pow10(WM_LOUDNESS_HIST_LU / 10.0); /* mean square from one bin to the next */
     int b = hist_gate(h, -10.0);
     double bin_mean_sq = mean_sq_of(centre_lufs(b)), sum = 0.0;
     uint32_t n = 0;

@@ -10,7 +10,7 @@ int wm_meter_init(wm_meter* m, float sample_rate, float rms_ms, float release_db
 {
     if (!(sample_rate > 0.0f) || !(rms_ms > 0.0f) || !(release_db_per_s >= 0.0f))
         return WM_ERR_ARG;
-    m->rms_coef = 1.0f - expf(-1000.0f / (rms_ms * sample_rate));
+    m->rms_coef = 1.0f - (float)wm_exp(-1000.0 / (rms_ms * sample_rate));
     m->release = wm_db_to_lin(-release_db_per_s / sample_rate);
     m->sample_rate = sample_rate;
     m->hold = 0;

@@ -59,8 +59,8 @@ void wm_pc_twiddle_fill(float* tw, int q)
 {
     for (int k = 0; k < q / 4; k++) {
         double a = 2.0 * 3.14159265358979323846 * k / q;
-        tw[k] = (float)cos(a);
-        tw[q / 4 + k] = (float)-sin(a);
+        tw[k] = (float)wm_cos(a);
+        tw[q / 4 + k] = (float)-wm_sin(a);
     }
 }
 

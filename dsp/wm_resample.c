@@ -89,7 +89,7 @@ static double prototype(const geometry* g, double d)
         return 0.0;
     double u = g->cutoff * d;
     /* sin(pi u) is not exactly 0 in floating point at integer u */
-    double sinc = u == 0.0 ? 1.0 : (u == floor(u) ? 0.0 : sin(WM_PI * u) / (WM_PI * u));
+    double sinc = u == 0.0 ? 1.0 : (u == floor(u) ? 0.0 : wm_sin(WM_PI * u) / (WM_PI * u));
     return sinc * wm_kaiser(r, g->beta);
 }
 

@@ -58,7 +58,7 @@ static void design_halfband(float g[PHASE])
     for (int i = 0; i < PHASE; i++) {
         double d = 2 * i - c; /* odd: the sinc below is never 0/0 */
         double r = d / c;
-        h[i] = sin(WM_PI * d / 2.0) / (WM_PI * d / 2.0) * wm_kaiser(r, KAISER_BETA);
+        h[i] = wm_sin(WM_PI * d / 2.0) / (WM_PI * d / 2.0) * wm_kaiser(r, KAISER_BETA);
         sum += h[i];
     }
     for (int i = 0; i < PHASE; i++)
@@ -78,7 +78,7 @@ WM_COLD int wm_saturate_init(wm_saturate* s, int channels, float sample_rate, in
     wm_smooth_init(&s->output, 1.0f, ramp);
     wm_smooth_init(&s->mix, 1.0f, ramp);
     wm_smooth_init(&s->warm, 0.0f, ramp);
-    s->dc_coef = (float)exp(-2.0 * WM_PI * WM_SATURATE_DC_HZ / ((double)sample_rate * oversample));
+    s->dc_coef = (float)wm_exp(-2.0 * WM_PI * WM_SATURATE_DC_HZ / ((double)sample_rate * oversample));
     design_halfband(s->phase_coef);
     wm_saturate_reset(s);
     return WM_OK;

@@ -17,8 +17,8 @@
 /* cos(x pi/2) and sin(x pi/2) for x in [0, 1], written so that both ends
    are exact (cos(pi/2) in floating point is 6e-17, not 0): that is what
    makes pan 0 on a stereo input, and pan +-1, exact. */
-static double quarter_cos(double x) { return sin((1.0 - x) * (WM_PI / 2.0)); }
-static double quarter_sin(double x) { return sin(x * (WM_PI / 2.0)); }
+static double quarter_cos(double x) { return wm_sin((1.0 - x) * (WM_PI / 2.0)); }
+static double quarter_sin(double x) { return wm_sin(x * (WM_PI / 2.0)); }
 
 /* The matrix balance * pan * width for the current parameter values. */
 static void compute_matrix(const wm_stereo* s, float m[4])

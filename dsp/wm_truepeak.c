@@ -22,7 +22,7 @@ WM_COLD void wm_truepeak_init(wm_truepeak* t)
                coef[p][0] multiplies the newest sample */
             int j = (WM_TRUEPEAK_TAPS - 1 - k) * WM_TRUEPEAK_FACTOR + p;
             double u = (j - centre) / WM_TRUEPEAK_FACTOR;
-            double sinc = u == 0.0 ? 1.0 : sin(WM_PI * u) / (WM_PI * u);
+            double sinc = u == 0.0 ? 1.0 : wm_sin(WM_PI * u) / (WM_PI * u);
             double r = (j - centre) / (centre + 1.0);
             h[k] = sinc * wm_kaiser(r, KAISER_BETA);
             sum += h[k];

@@ -37,13 +37,14 @@ target_link_options(wamix PRIVATE
 # Code off the per-sample path is compiled for size: the control path
 # (command decoding, automation timelines and lanes, the pool, clip lists,
 # the transport, rings and stream plumbing), the analyzer (its FFT runs at
-# display rate), the exports, and the
+# display rate), the exports, the table-free exp/log/sin/cos (wm_math:
+# filter design and level conversions, never per sample), and the
 # convolution reverb, whose cost per block is its FFTs (KissFFT keeps
 # WAMIX_WASM_OPT) and spectral products either way. The per-sample DSP
 # keeps WAMIX_WASM_OPT. Sizes: scripts/size-report.mjs, in every build.
 set(WAMIX_SIZE_SOURCES wm_session wm_lanes wm_automation wm_pool wm_clips wm_transport wm_ring wm_arena
   wm_common wm_streams wm_analyzer wm_busverb wm_convolver wm_partconv
-  wm_limiter wm_loudness wm_truepeak wm_correlation)
+  wm_limiter wm_loudness wm_truepeak wm_correlation wm_math)
 list(TRANSFORM WAMIX_SIZE_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
 list(TRANSFORM WAMIX_SIZE_SOURCES APPEND .c)
 set_source_files_properties(${WAMIX_SIZE_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c PROPERTIES COMPILE_OPTIONS -Oz)
@@ -51,7 +52,7 @@ set_source_files_properties(${WAMIX_SIZE_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_ex
 # The tools module (wasm/wm_tools.c): WAV reading, resampling and waveform
 # overviews for a host's own thread, kept out of the audio module. Its own
 # fixed 16 MiB memory, no imports: instantiated anywhere without isolation.
-set(WAMIX_TOOLS_SOURCES wm_arena wm_common wm_wav wm_resample wm_peaks)
+set(WAMIX_TOOLS_SOURCES wm_arena wm_common wm_math wm_wav wm_resample wm_peaks)
 list(TRANSFORM WAMIX_TOOLS_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/dsp/)
 list(TRANSFORM WAMIX_TOOLS_SOURCES APPEND .c)
 add_executable(wamix_tools ${WAMIX_TOOLS_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_tools.c)
