@@ -13,9 +13,14 @@
    both. Per sub-block of WM_COMP_SUBBLOCK frames the work is split into
    loops with no dependency between frames (log2, static curve, exp2,
    multiply: the compiler vectorises them) and the two one-pole recursions
-   (mean square, gain smoothing), which are inherently serial. */
+   (mean square, gain smoothing), which are inherently serial. The gain
+   smoothing, the one that always runs, runs in the lanes of a wm_v4: one
+   compressor's lanes alone, or those of up to four side by side
+   (wm_compressor_process_group), which is where a mixer of many tracks
+   spends its time. */
 #include "wm_compressor.h"
 
+#include "wm_biquad4.h"
 #include "wm_fastmath.h"
 
 #define HPF_GLIDE_MS 20.0f
@@ -47,7 +52,7 @@ static float sane(float v, float lo, float hi, float prev, int* err)
 static float one_pole(float ms, float sample_rate)
 {
     float samples = ms * 0.001f * sample_rate;
-    return samples > 0.0f ? 1.0f - expf(-1.0f / samples) : 1.0f;
+    return samples > 0.0f ? 1.0f - (float)wm_exp(-1.0 / samples) : 1.0f;
 }
 
 /* Validates *p against c->p and installs the result; returns the worst error. */
@@ -141,7 +146,7 @@ float wm_compressor_curve_db(const wm_compressor* c, float in_db)
 }
 
 /* Copies n samples, replacing NaN/Inf by 0; returns how many it replaced. */
-static int copy_sanitized(const float* src, float* dst, int n)
+static int copy_sanitized(const float* restrict src, float* restrict dst, int n)
 {
     int bad = 0;
     for (int i = 0; i < n; i++) {
@@ -152,25 +157,32 @@ static int copy_sanitized(const float* src, float* dst, int n)
     return bad;
 }
 
-static void run_subblock(wm_compressor* c, const float* const* in, float* const* out, const float* const* key,
-                         int off, int n)
+/* One sub-block of one compressor on its way through the three steps. */
+typedef struct {
+    wm_compressor* c;
+    float* const* out;
+    int lanes;                                     /* smoothed reductions: 1 while linked channels agree */
+    float x[WM_MAX_CHANNELS][WM_COMP_SUBBLOCK];    /* sanitised input */
+    float det[WM_MAX_CHANNELS][WM_COMP_SUBBLOCK];  /* key, then its power, then the target reduction */
+    float gain[WM_MAX_CHANNELS][WM_COMP_SUBBLOCK]; /* per lane: reduction in dB, then the linear gain */
+    float makeup[WM_COMP_SUBBLOCK];
+} subblock;
+
+/* Step 1: the target reduction of each frame, from the input or the key. */
+static void detect(subblock* w, const float* const* in, const float* const* key, int off, int n)
 {
-    float x[WM_MAX_CHANNELS][WM_COMP_SUBBLOCK];   /* sanitised input */
-    float det[WM_MAX_CHANNELS][WM_COMP_SUBBLOCK]; /* key, then its power, then the target reduction */
-    float gain[WM_COMP_SUBBLOCK], makeup[WM_COMP_SUBBLOCK]; /* gain: reduction in dB, then linear */
-    float* det_ch[WM_MAX_CHANNELS];
+    wm_compressor* c = w->c;
     const int nch = c->channels, rms = c->p.detect == WM_COMP_RMS;
+    float* det_ch[WM_MAX_CHANNELS] = {w->det[0], w->det[WM_MAX_CHANNELS - 1]};
 
     /* the key is copied (and filtered) only when it is not the input */
     const int own_key = key || c->p.sidechain_hpf_hz > 0.0f;
-    for (int ch = 0; ch < WM_MAX_CHANNELS; ch++)
-        det_ch[ch] = det[ch];
     for (int ch = 0; ch < nch; ch++) {
-        c->nonfinite += (uint32_t)copy_sanitized(in[ch] + off, x[ch], n);
+        c->nonfinite += (uint32_t)copy_sanitized(in[ch] + off, w->x[ch], n);
         if (key)
-            c->nonfinite += (uint32_t)copy_sanitized(key[ch] + off, det[ch], n);
+            c->nonfinite += (uint32_t)copy_sanitized(key[ch] + off, w->det[ch], n);
         else if (own_key)
-            memcpy(det[ch], x[ch], (size_t)n * sizeof(float));
+            memcpy(w->det[ch], w->x[ch], (size_t)n * sizeof(float));
     }
     if (c->p.sidechain_hpf_hz > 0.0f)
         wm_filter_process(&c->hpf, det_ch, n);
@@ -182,89 +194,166 @@ static void run_subblock(wm_compressor* c, const float* const* in, float* const*
        RMS starts near the truth at no per-sample cost. */
     const float k_rms = c->rms_coef, keep_rms = 1.0f - k_rms;
     for (int ch = 0; ch < nch; ch++) {
-        const float* k = own_key ? det[ch] : x[ch];
+        const float* k = own_key ? w->det[ch] : w->x[ch];
+        float* det = w->det[ch];
         float ms = c->mean_sq[ch], sum = 0.0f;
         for (int i = 0; i < n; i++)
-            det[ch][i] = wm_fast_minf(k[i] * k[i], POWER_CEILING); /* NaN too */
+            det[i] = wm_fast_minf(k[i] * k[i], POWER_CEILING); /* NaN too */
         if (rms)
             for (int i = 0; i < n; i++)
-                det[ch][i] = ms = keep_rms * ms + k_rms * det[ch][i];
+                det[i] = ms = keep_rms * ms + k_rms * det[i];
         else {
             for (int i = 0; i < n; i++)
-                sum += det[ch][i];
+                sum += det[i];
             ms = wm_one_pole_block(ms, keep_rms, sum / (float)n, n);
         }
         c->mean_sq[ch] = ms;
     }
 
-    const int lanes = c->p.link ? 1 : nch; /* linked: lane 0 carries the loudest channel */
+    const int targets = c->p.link ? 1 : nch; /* linked: lane 0 carries the loudest channel */
     for (int ch = 1; ch < nch && c->p.link; ch++)
         for (int i = 0; i < n; i++)
-            det[0][i] = wm_fast_maxf(det[ch][i], det[0][i]);
-    for (int l = 0; l < lanes; l++)
+            w->det[0][i] = wm_fast_maxf(w->det[ch][i], w->det[0][i]);
+    for (int l = 0; l < targets; l++)
         for (int i = 0; i < n; i++)
-            det[l][i] = static_gr_db(c, 0.5f * WM_DB_PER_LOG2 * wm_fast_log2(det[l][i]));
-
+            w->det[l][i] = static_gr_db(c, 0.5f * WM_DB_PER_LOG2 * wm_fast_log2(w->det[l][i]));
     for (int i = 0; i < n; i++)
-        makeup[i] = wm_smooth_next(&c->makeup);
+        w->makeup[i] = wm_smooth_next(&c->makeup);
 
     /* Every channel keeps its own smoothed reduction even when linked: fed
        the same target they stay identical, and a change of link reaches the
        gain through the smoothing instead of as a step. Linked channels whose
-       reductions agree share one computation (the usual case). */
+       reductions agree share one lane (the usual case). */
     int shared = c->p.link;
     for (int ch = 1; ch < nch; ch++)
         shared &= c->gr_db[ch] == c->gr_db[0];
-    /* Attack where the target is above y, release below: both steps move y
-       toward t, the faster one further, so the step wanted is the larger of
-       the two (rising, attack faster) or the smaller (falling, release
-       slower), and the other way round when the attack is the slower one. A
-       max (or min) of two independent multiply-adds is a shorter serial
-       path than a compare, a select and then the multiply-add. */
-    const float ka = c->attack_coef, kr = c->release_coef, keep_a = 1.0f - ka, keep_r = 1.0f - kr;
-    const int attack_faster = ka >= kr;
-    for (int ch = 0; ch < nch; ch++) {
-        if (ch == 0 || !shared) {
-            const float* target = det[c->p.link ? 0 : ch];
-            float y = c->gr_db[ch], peak = c->gr_max_db;
-            for (int i = 0; i < n; i++) {
-                float t = target[i], ya = keep_a * y + ka * t, yr = keep_r * y + kr * t;
-                y = attack_faster ? (ya > yr ? ya : yr) : (ya < yr ? ya : yr); /* finite: max or min */
-                gain[i] = y;
-                peak = y > peak ? y : peak;
-            }
-            c->gr_db[ch] = y;
-            c->gr_max_db = peak;
-            for (int i = 0; i < n; i++)
-                gain[i] = wm_fast_db_to_lin(makeup[i] - gain[i]);
-        } else {
-            c->gr_db[ch] = c->gr_db[0];
+    w->lanes = shared ? 1 : nch;
+}
+
+/* Step 2, the serial part: the attack/release smoothing of up to four
+   lanes (of one or several compressors) side by side in a wm_v4.
+   Attack where the target is above y, release below: both steps move y
+   toward t, the faster one further, so the step wanted is the larger of
+   the two (rising, attack faster) or the smaller (falling, release
+   slower), and the other way round when the attack is the slower one. A
+   max (or min) of two independent multiply-adds is a shorter serial path
+   than a compare, a select and then the multiply-add. */
+static void smooth(subblock* const* w, int count, int n)
+{
+    wm_v4 ka = {0}, kr = {0}, y = {0}, peak = {0};
+    wm_v4i attack_faster = {0};
+    const float* target[4] = {NULL};
+    float* gain[4] = {NULL};
+    int lanes = 0;
+    for (int k = 0; k < count; k++) {
+        const wm_compressor* c = w[k]->c;
+        for (int l = 0; l < w[k]->lanes; l++, lanes++) {
+            target[lanes] = w[k]->det[c->p.link ? 0 : l];
+            gain[lanes] = w[k]->gain[l];
+            ka[lanes] = c->attack_coef;
+            kr[lanes] = c->release_coef;
+            y[lanes] = c->gr_db[l];
+            attack_faster[lanes] = -(c->attack_coef >= c->release_coef);
         }
-        float* o = out[ch] + off;
+    }
+    const wm_v4 keep_a = 1.0f - ka, keep_r = 1.0f - kr;
+    wm_v4 t[WM_COMP_SUBBLOCK];
+    for (int at = 0; at < n; at += WM_BIQUAD4_SUBBLOCK) /* the most it packs at once */
+        wm_biquad4_pack(target, at, t + at, n - at < WM_BIQUAD4_SUBBLOCK ? n - at : WM_BIQUAD4_SUBBLOCK);
+    for (int i = 0; i < n; i++) {
+        wm_v4 ya = keep_a * y + ka * t[i], yr = keep_r * y + kr * t[i];
+        wm_v4i up = (wm_v4i)wm_v4_max(ya, yr), down = (wm_v4i)wm_v4_min(ya, yr); /* finite: max or min */
+        y = (wm_v4)((up & attack_faster) | (down & ~attack_faster));
+        peak = wm_v4_max(peak, y);
+        t[i] = y;
+    }
+    for (int at = 0; at < n; at += WM_BIQUAD4_SUBBLOCK)
+        wm_biquad4_unpack(t + at, gain, at, n - at < WM_BIQUAD4_SUBBLOCK ? n - at : WM_BIQUAD4_SUBBLOCK);
+    lanes = 0;
+    for (int k = 0; k < count; k++) {
+        wm_compressor* c = w[k]->c;
+        for (int ch = 0; ch < c->channels; ch++)
+            c->gr_db[ch] = y[lanes + (w[k]->lanes == 1 ? 0 : ch)];
+        for (int l = 0; l < w[k]->lanes; l++, lanes++)
+            c->gr_max_db = wm_fast_maxf(c->gr_max_db, peak[lanes]);
+    }
+}
+
+/* Step 3: makeup minus the reduction, as a gain, times the input. */
+static void apply_gain(subblock* w, int off, int n)
+{
+    for (int l = 0; l < w->lanes; l++)
         for (int i = 0; i < n; i++)
-            o[i] = x[ch][i] * gain[i];
+            w->gain[l][i] = wm_fast_db_to_lin(w->makeup[i] - w->gain[l][i]);
+    for (int ch = 0; ch < w->c->channels; ch++) {
+        const float* restrict g = w->gain[w->lanes == 1 ? 0 : ch];
+        const float* restrict x = w->x[ch];
+        float* restrict o = w->out[ch] + off; /* the caller's buffer, never the sub-block's own */
+        for (int i = 0; i < n; i++)
+            o[i] = x[i] * g[i];
+    }
+}
+
+/* The end of a sub-block on the compressor's own frame clock: sub-blocks
+   follow it, so denormal flushes land on the same frames whatever the
+   caller's block sizes. */
+static void advance(wm_compressor* c, int len)
+{
+    c->phase = (c->phase + len) % WM_COMP_SUBBLOCK;
+    if (c->phase == 0)
+        for (int ch = 0; ch < c->channels; ch++) {
+            c->mean_sq[ch] = wm_flush_denormal(c->mean_sq[ch]);
+            c->gr_db[ch] = wm_flush_denormal(c->gr_db[ch]);
+        }
+}
+
+/* Compressors side by side (a key only with count 1), sub-block by
+   sub-block: each detects, the lanes smooth in passes of four, each
+   applies its gain. */
+static void run(wm_compressor* const* c, const float* const* const* in, float* const* const* out,
+                const float* const* key, int count, int n)
+{
+    subblock w[WM_COMP_GROUP];
+    subblock* batch[WM_COMP_GROUP];
+    for (int i = 0; i < n;) {
+        int len = WM_COMP_SUBBLOCK - c[0]->phase < n - i ? WM_COMP_SUBBLOCK - c[0]->phase : n - i;
+        int lanes = 0, first = 0;
+        for (int k = 0; k < count; k++) {
+            w[k].c = c[k];
+            w[k].out = out[k];
+            detect(&w[k], in[k], key, i, len);
+            batch[k] = &w[k];
+            if (lanes + w[k].lanes > WM_BIQUAD4_LANES) { /* full: smooth what the lanes hold */
+                smooth(batch + first, k - first, len);
+                first = k;
+                lanes = 0;
+            }
+            lanes += w[k].lanes;
+        }
+        smooth(batch + first, count - first, len);
+        for (int k = 0; k < count; k++) {
+            apply_gain(&w[k], i, len);
+            advance(c[k], len);
+        }
+        i += len;
     }
 }
 
 void wm_compressor_process(wm_compressor* c, const float* const* in, float* const* out, const float* const* key,
                            int n)
 {
-    /* Sub-blocks follow the compressor's own frame clock, so denormal
-       flushes land on the same frames whatever the caller's block sizes. */
-    int i = 0;
-    while (i < n) {
-        int len = WM_COMP_SUBBLOCK - c->phase;
-        if (len > n - i)
-            len = n - i;
-        run_subblock(c, in, out, key, i, len);
-        c->phase = (c->phase + len) % WM_COMP_SUBBLOCK;
-        if (c->phase == 0)
-            for (int ch = 0; ch < c->channels; ch++) {
-                c->mean_sq[ch] = wm_flush_denormal(c->mean_sq[ch]);
-                c->gr_db[ch] = wm_flush_denormal(c->gr_db[ch]);
-            }
-        i += len;
-    }
+    run(&c, &in, &out, key, 1, n);
+}
+
+int wm_compressor_process_group(wm_compressor* const* c, float* const* const* io, int count, int n)
+{
+    if (count < 1 || count > WM_COMP_GROUP)
+        return WM_ERR_ARG;
+    for (int k = 0; k < count; k++)
+        if (c[k]->phase != c[0]->phase)
+            return WM_ERR_ARG;
+    run(c, (const float* const* const*)io, io, NULL, count, n);
+    return WM_OK;
 }
 
 float wm_compressor_gain_reduction_db(const wm_compressor* c)

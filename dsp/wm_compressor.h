@@ -102,6 +102,18 @@ void wm_compressor_reset(wm_compressor* c);
 void wm_compressor_process(wm_compressor* c, const float* const* in, float* const* out, const float* const* key,
                            int n);
 
+/* wm_compressor_process_group -- `count` (1..WM_COMP_GROUP) compressors,
+   each on its own signal in place (io[k]: c[k]->channels planar buffers
+   of n frames, no key), in one pass: the attack/release smoothing, the
+   serial part, runs for all of them in the four lanes of a wm_v4 (a
+   compressor takes one lane, or one per channel while linked channels
+   disagree: they share as many passes as the lanes need). The output is
+   bit for bit what wm_compressor_process gives each alone. They must be
+   at the same point of their sub-block clocks (all processed alike since
+   creation or reset): WM_ERR_ARG, processing nothing, otherwise. Realtime: safe. Thread: one for all of them. */
+#define WM_COMP_GROUP 4
+int wm_compressor_process_group(wm_compressor* const* c, float* const* const* io, int count, int n);
+
 /* Current gain reduction in dB (>= 0; the gain applied is makeup minus
    this), the largest over the channels.
    Realtime: safe. Thread: the thread that calls process. */

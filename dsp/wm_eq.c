@@ -55,8 +55,8 @@ static void glide_voice(wm_eq_voice* v, float k)
     int same_type = c->type == t->type;
     float mix_to = v->on && same_type ? 1.0f : 0.0f;
     if (same_type) {
-        c->freq_hz *= powf(t->freq_hz / c->freq_hz, k);
-        c->q *= powf(t->q / c->q, k);
+        c->freq_hz *= (float)wm_pow_pos(t->freq_hz / c->freq_hz, k);
+        c->q *= (float)wm_pow_pos(t->q / c->q, k);
         c->gain_db += (t->gain_db - c->gain_db) * k;
     }
     v->mix += (mix_to - v->mix) * k;
@@ -212,7 +212,7 @@ int wm_eq_init(wm_eq* eq, float sample_rate, float smooth_ms)
     /* One-pole glide evaluated once per sub-block: after smooth_ms the
        remaining distance has shrunk to 1/e. */
     float subblocks = smooth_ms * 0.001f * sample_rate / WM_EQ_SUBBLOCK;
-    eq->glide = subblocks > 1.0f ? 1.0f - expf(-1.0f / subblocks) : 1.0f;
+    eq->glide = subblocks > 1.0f ? 1.0f - (float)wm_exp(-1.0 / subblocks) : 1.0f;
     const wm_eq_band flat = {WM_BIQUAD_PEAKING, 1000.0f, 0.70710678f, 0.0f, 0};
     const wm_eq_cut low = {20.0f, 12, 0}, high = {20000.0f, 12, 0};
     for (int l = 0; l < WM_EQ_LANES; l++) {
@@ -225,26 +225,37 @@ int wm_eq_init(wm_eq* eq, float sample_rate, float smooth_ms)
     return WM_OK;
 }
 
-WM_COLD void wm_eq_reset(wm_eq* eq)
+WM_COLD void wm_eq_reset_lanes(wm_eq* eq, int first, int count)
 {
+    const wm_biquad_coefs zero = {0};
+    eq->moving = 0;
     for (int s = 0; s < WM_EQ_SECTIONS; s++) {
         wm_eq_section* sec = &eq->sec[s];
+        sec->moving = 0;
         for (int l = 0; l < WM_EQ_LANES; l++) {
             wm_eq_voice* v = &eq->voice[s][l];
-            v->current = v->target;
-            v->mix = v->on ? 1.0f : 0.0f;
-            v->moving = 0;
-            wm_biquad_coefs c = blend(&v->current, v->mix, eq->sample_rate);
-            wm_biquad4_coefs_set_lane(&sec->coefs, l, &c);
+            if (l >= first && l < first + count) {
+                v->current = v->target;
+                v->mix = v->on ? 1.0f : 0.0f;
+                v->moving = 0;
+                wm_biquad_coefs c = blend(&v->current, v->mix, eq->sample_rate);
+                wm_biquad4_coefs_set_lane(&sec->coefs, l, &c);
+                wm_biquad4_coefs_set_lane(&sec->coefs_end, l, &c);
+                wm_biquad4_coefs_set_lane(&sec->step, l, &zero);
+                sec->z[0][l] = sec->z[1][l] = 0.0f;
+            }
+            sec->moving |= v->moving;
         }
-        sec->coefs_end = sec->coefs;
-        memset(&sec->step, 0, sizeof sec->step);
-        sec->z[0] = sec->z[1] = wm_v4_splat(0.0f);
-        sec->moving = sec->ramping = 0;
+        sec->ramping = memcmp(&sec->coefs, &sec->coefs_end, sizeof sec->coefs) != 0;
+        eq->moving |= sec->moving;
     }
-    eq->moving = 0;
-    eq->phase = 0;
     relist(eq);
+}
+
+WM_COLD void wm_eq_reset(wm_eq* eq)
+{
+    wm_eq_reset_lanes(eq, 0, WM_EQ_LANES);
+    eq->phase = 0;
 }
 
 /* Sections s and t (t may be NULL) in series over n frames in one loop.

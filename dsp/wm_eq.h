@@ -104,6 +104,11 @@ int wm_eq_init(wm_eq* eq, float sample_rate, float smooth_ms);
    section, so not per sample). Thread: the thread that runs the EQ. */
 void wm_eq_reset(wm_eq* eq);
 
+/* wm_eq_reset for lanes first .. first + count - 1 alone: the other lanes
+   go on as they were (the sub-block clock too). Realtime: safe, as
+   wm_eq_reset. Thread: the thread that runs the EQ. */
+void wm_eq_reset_lanes(wm_eq* eq, int first, int count);
+
 /* Sets band `band` (0..7) of lane `lane` (0..3) as a whole; the band
    glides there. Returns WM_OK; WM_ERR_RANGE when a value was clamped to the
    limits (and applied); WM_ERR_ARG, changing nothing, for a bad lane, band

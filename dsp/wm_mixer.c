@@ -99,6 +99,25 @@ WM_COLD size_t wm_mixer_memory_size(const wm_mixer_config* c)
 
 static float* alloc_buf(wm_arena* a, int frames) { return wm_arena_alloc(a, (size_t)frames * sizeof(float), 64); }
 
+/* Packs the tracks' EQs four lanes to an EQ, in track order: a track that
+   does not fit beside the ones before hosts the next pack. */
+static int pack_eqs(wm_mixer* m)
+{
+    wm_strip* host = NULL;
+    int used = 0, err = WM_OK;
+    for (int t = 0; t < m->cfg.track_count && err == WM_OK; t++) {
+        wm_strip* s = &m->tracks[t];
+        if (host && used + s->cfg.channels <= WM_EQ_LANES) {
+            err = wm_strip_share_eq(s, host, used);
+        } else {
+            host = s;
+            used = 0;
+        }
+        used += s->cfg.channels;
+    }
+    return err;
+}
+
 static int place(wm_mixer* m, wm_arena* a)
 {
     const wm_mixer_config* c = &m->cfg;
@@ -120,6 +139,8 @@ static int place(wm_mixer* m, wm_arena* a)
         for (int ch = 0; ch < sc.channels && err == WM_OK; ch++)
             err = (m->ext[t][ch] = alloc_buf(a, c->max_block)) ? WM_OK : WM_ERR_NOMEM;
     }
+    if (err == WM_OK)
+        err = pack_eqs(m);
     for (int b = 0; b < c->bus_count && err == WM_OK; b++)
         err = wm_strip_init(&m->buses[b], a, &stereo);
     if (err == WM_OK)
@@ -251,7 +272,8 @@ static int plan_spans(wm_mixer* m, int n)
     return count;
 }
 
-static void render_track(wm_mixer* m, int t, int spans, int at, int n)
+/* The track's source into its strip input. */
+static void render_source(wm_mixer* m, int t, int spans, int at, int n)
 {
     wm_strip* s = &m->tracks[t];
     int chans = s->cfg.channels;
@@ -266,7 +288,29 @@ static void render_track(wm_mixer* m, int t, int spans, int at, int n)
         float* dst[2] = {s->in[0] + sp->at, chans == 2 ? s->in[1] + sp->at : NULL};
         wm_clips_render(&m->clips[t], m->cfg.pool, sp->start, sp->len, dst, chans, m->scratch);
     }
-    wm_strip_process(s, n);
+}
+
+/* The track strips: each begins, the EQ packs run (one pass per host over
+   the lanes of all its guests, who follow it), the compressors run four
+   at a time, each finishes. */
+static void process_tracks(wm_mixer* m, int n)
+{
+    wm_strip* tracks = m->tracks;
+    int count = m->cfg.track_count;
+    for (int t = 0; t < count; t++)
+        wm_strip_begin(&tracks[t], n);
+    for (int t = 0; t < count; t++) {
+        wm_eq* eq = &tracks[t].eq;
+        if (tracks[t].eq_run != eq)
+            continue;
+        float* lanes[WM_EQ_LANES] = {NULL};
+        for (int u = t; u < count && tracks[u].eq_run == eq; u++)
+            wm_strip_eq_lanes(&tracks[u], lanes);
+        wm_eq_process(eq, (const float* const*)lanes, lanes, n);
+    }
+    wm_strip_compress(tracks, count, n);
+    for (int t = 0; t < count; t++)
+        wm_strip_finish(&tracks[t], n);
 }
 
 static void add_out(const wm_strip* s, float* const* dst, int n)
@@ -318,7 +362,8 @@ void wm_mixer_process_part(wm_mixer* m, int at, int n, int last)
     update_solo(m);
     int spans = plan_spans(m, n);
     for (int t = 0; t < m->cfg.track_count; t++)
-        render_track(m, t, spans, at, n);
+        render_source(m, t, spans, at, n);
+    process_tracks(m, n);
     if (last)
         memset(m->ext_filled, 0, sizeof m->ext_filled);
     for (int b = 0; b < m->cfg.bus_count; b++)

@@ -10,7 +10,10 @@
         the transport's spans (while playing; a block crossing the loop end
         continues from the loop start in the same block), plus its external
         input when the host filled it for this block (wm_mixer_track_input);
-     3. every track strip processes;
+     3. every track strip processes; their EQs run four lanes at a time
+        (wm_strip_share_eq: consecutive tracks packed, four mono or two
+        stereo to an EQ), so one pass of the SIMD filters does four mono
+        tracks;
      4. each track's output is summed into the master, and into each bus by
         its send gains (pre-fader sends tap after width/pan, before fader
         and mute; post-fader sends tap the strip output);

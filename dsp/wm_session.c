@@ -587,9 +587,9 @@ int wm_session_eq_coefs(wm_session* s, int strip, float* out)
     const wm_strip* st = s ? wm_mixer_strip(s->mixer, strip) : NULL;
     if (!st || !out)
         return WM_ERR_ARG;
-    const wm_eq* eq = &st->eq;
+    const wm_eq* eq = st->eq_run;
     for (int i = 0; i < eq->n_active; i++) {
-        wm_biquad_coefs k = wm_biquad4_coefs_lane(&eq->sec[eq->active[i]].coefs, 0);
+        wm_biquad_coefs k = wm_biquad4_coefs_lane(&eq->sec[eq->active[i]].coefs, st->eq_lane);
         float* o = out + 5 * i;
         o[0] = k.b0;
         o[1] = k.b1;

@@ -247,7 +247,7 @@ void* wm_session_reply_ring(wm_session* s);
 const uint32_t* wm_session_status(const wm_session* s);
 
 /* wm_session_update_levels -- refresh the level region (layout above) and
-   return it; wm_session_level_count gives its floats (4 * strips +
+   return it; wm_session_level_count gives its floats (WM_SESSION_LV_STRIP * strips +
    WM_SESSION_LV_EXTRA_COUNT). Realtime: safe (O(strips) log10f).
    Thread: the audio thread. */
 const float* wm_session_update_levels(wm_session* s);
@@ -256,7 +256,8 @@ int wm_session_level_count(const wm_session* s);
 /* wm_session_eq_coefs -- the EQ of strip `strip` (SET_STRIP_PARAM
    numbering) as the engine runs it now, mid-glide too: for each biquad
    section in the signal path of its left channel, b0 b1 b2 a1 a2 (a0 = 1)
-   into out (5 * WM_EQ_SECTIONS floats at most). Returns the section count
+   into out (5 * WM_EQ_SECTIONS floats at most; a section that only a
+   track sharing its EQ pass uses comes as the identity). Returns the section count
    (0: the EQ passes its input through), or WM_ERR_ARG for a bad strip.
    For drawing the response on request, never per block.
    Realtime: safe. Thread: the audio thread. */

@@ -19,6 +19,7 @@
 #define DIRTY_LOWCUT 8
 #define DIRTY_HIGHCUT 9
 #define DIRTY_COMP 10
+#define DIRTY_EQ 0x3ffu /* bands and cuts */
 #define DIRTY_ALL 0x7ffu
 
 #define WM_STRIP_PARAM_INFO(id, name, lo, hi, def, unit, stepped) {name, lo, hi, def, unit, stepped},
@@ -184,7 +185,7 @@ static void commit_cut(wm_strip* s, wm_eq_cut_side side, int first_id)
     const float* p = s->params + first_id; /* on, freq_hz, slope */
     wm_eq_cut c = {p[1], (int)p[2], p[0] >= 0.5f};
     for (int lane = 0; lane < s->cfg.channels; lane++)
-        wm_eq_set_cut(&s->eq, lane, side, &c);
+        wm_eq_set_cut(s->eq_run, s->eq_lane + lane, side, &c);
 }
 
 static void commit_compressor(wm_strip* s)
@@ -212,7 +213,7 @@ void wm_strip_commit(wm_strip* s)
         const float* p = s->params + WM_STRIP_EQ0_ON + k * WM_STRIP_BAND_STRIDE; /* on, type, freq, q, gain */
         wm_eq_band b = {band_types[(int)p[1]], p[2], p[3], p[4], p[0] >= 0.5f};
         for (int lane = 0; lane < s->cfg.channels; lane++)
-            wm_eq_set_band(&s->eq, lane, k, &b);
+            wm_eq_set_band(s->eq_run, s->eq_lane + lane, k, &b);
     }
     if (s->dirty & (1u << DIRTY_LOWCUT))
         commit_cut(s, WM_EQ_LOW_CUT, WM_STRIP_LOWCUT_ON);
@@ -255,6 +256,7 @@ WM_COLD int wm_strip_init(wm_strip* s, wm_arena* a, const wm_strip_config* cfg)
     int ramp = (int)(WM_STRIP_RAMP_MS * 0.001f * fs + 0.5f);
     wm_compressor_params cp = wm_compressor_defaults();
     cp.ratio = 1.0f;
+    s->eq_run = &s->eq;
     int err = wm_eq_init(&s->eq, fs, WM_STRIP_EQ_SMOOTH_MS);
     if (err == WM_OK)
         err = wm_compressor_init(&s->comp, &cp, cfg->channels, fs);
@@ -322,21 +324,61 @@ static void drive_fader(wm_strip* s, int n)
     }
 }
 
-void wm_strip_process(wm_strip* s, int n)
+static int clamp_block(const wm_strip* s, int n) { return n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n); }
+
+void wm_strip_begin(wm_strip* s, int n)
 {
     wm_strip_commit(s);
-    n = n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n);
-    int chans = s->cfg.channels;
-    for (int c = 0; c < chans; c++)
+    n = clamp_block(s, n);
+    for (int c = 0; c < s->cfg.channels; c++)
         s->nonfinite += (unsigned)wm_ops_sanitize(s->in[c], n);
+}
 
-    float* lanes[WM_EQ_LANES] = {s->in[0], s->in[1], NULL, NULL};
-    wm_eq_process(&s->eq, (const float* const*)lanes, lanes, n);
-    if (s->comp_active) {
-        wm_compressor_process(&s->comp, (const float* const*)s->in, s->in, NULL, n);
+void wm_strip_eq_lanes(wm_strip* s, float** lanes)
+{
+    for (int c = 0; c < s->cfg.channels; c++)
+        lanes[s->eq_lane + c] = s->in[c];
+}
+
+/* Runs the compressors of a batch of strips as one group, then tells each
+   whether its compressor still has work. */
+static void compress_batch(wm_strip* const* batch, int count, int n)
+{
+    wm_compressor* comps[WM_COMP_GROUP] = {NULL};
+    float* const* io[WM_COMP_GROUP] = {NULL};
+    for (int k = 0; k < count; k++) {
+        comps[k] = &batch[k]->comp;
+        io[k] = batch[k]->in;
+    }
+    wm_compressor_process_group(comps, io, count, n);
+    for (int k = 0; k < count; k++) {
+        wm_strip* s = batch[k];
         s->comp_active = is_on(s, WM_STRIP_COMP_ON) || s->comp.makeup.remaining > 0 ||
                          s->comp.makeup.value != 0.0f || wm_compressor_gain_reduction_db(&s->comp) >= WM_STRIP_COMP_REST_DB;
     }
+}
+
+void wm_strip_compress(wm_strip* strips, int count, int n)
+{
+    wm_strip* batch[WM_COMP_GROUP];
+    int size = 0;
+    for (int k = 0; k < count; k++) {
+        wm_strip* s = &strips[k];
+        if (!s->comp_active)
+            continue;
+        if (size == WM_COMP_GROUP || (size && s->comp.phase != batch[0]->comp.phase)) {
+            compress_batch(batch, size, clamp_block(s, n));
+            size = 0;
+        }
+        batch[size++] = s;
+    }
+    if (size)
+        compress_batch(batch, size, clamp_block(batch[0], n));
+}
+
+void wm_strip_finish(wm_strip* s, int n)
+{
+    n = clamp_block(s, n);
     if (s->sat_active) {
         wm_saturate_process(&s->sat, s->in, n);
         s->sat_active = s->sat.mix.value != 0.0f || s->sat.mix.remaining > 0;
@@ -354,6 +396,16 @@ void wm_strip_process(wm_strip* s, int n)
     wm_gain_process(&s->mute, s->out, 2, n);
     for (int c = 0; c < 2; c++)
         wm_meter_process_block(&s->meter[c], s->out[c], n);
+}
+
+void wm_strip_process(wm_strip* s, int n)
+{
+    wm_strip_begin(s, n);
+    float* lanes[WM_EQ_LANES] = {NULL};
+    wm_strip_eq_lanes(s, lanes);
+    wm_eq_process(s->eq_run, (const float* const*)lanes, lanes, clamp_block(s, n));
+    wm_strip_compress(s, 1, n);
+    wm_strip_finish(s, n);
 }
 
 /* dst += src * g, with g gliding; one gain per frame for both channels. */
@@ -383,7 +435,7 @@ void wm_strip_add_send(wm_strip* s, int k, float* const* dst, int n)
 {
     if (k < 0 || k >= WM_STRIP_MAX_SENDS)
         return;
-    n = n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n);
+    n = clamp_block(s, n);
     const float* db = s->drive[2 + k];
     if (db) {
         add_driven(&s->send_pre[k], s->pre, dst, db, n);
@@ -410,9 +462,22 @@ void wm_strip_get_levels(const wm_strip* s, wm_strip_levels* out)
     out->comp_gr_db = s->comp_active ? wm_compressor_gain_reduction_db(&s->comp) : 0.0f;
 }
 
+WM_COLD int wm_strip_share_eq(wm_strip* s, wm_strip* host, int lane)
+{
+    if (!s || !host || s == host || host->eq_run != &host->eq || lane < host->cfg.channels ||
+        lane + s->cfg.channels > WM_EQ_LANES || host->cfg.sample_rate != s->cfg.sample_rate)
+        return WM_ERR_ARG;
+    s->eq_run = &host->eq;
+    s->eq_lane = lane;
+    s->dirty |= DIRTY_EQ;
+    wm_strip_commit(s);
+    wm_eq_reset_lanes(s->eq_run, lane, s->cfg.channels);
+    return WM_OK;
+}
+
 void wm_strip_reset(wm_strip* s)
 {
-    wm_eq_reset(&s->eq);
+    wm_eq_reset_lanes(s->eq_run, s->eq_lane, s->cfg.channels);
     wm_compressor_reset(&s->comp);
     wm_saturate_reset(&s->sat);
     wm_stereo_reset(&s->stereo);

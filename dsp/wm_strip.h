@@ -138,7 +138,9 @@ typedef struct {
     float* in[2];                       /* the input, cfg.channels of them */
     float* pre[2];                      /* after width/pan: the pre-fader tap */
     float* out[2];                      /* after fader and mute */
-    wm_eq eq;
+    wm_eq eq;      /* its own; unused while the strip's lanes are in another strip's (wm_strip_share_eq) */
+    wm_eq* eq_run; /* the EQ that filters the strip: &eq, or the sharing strip's */
+    int eq_lane;   /* the strip's first lane in eq_run */
     wm_compressor comp;
     wm_saturate sat;
     wm_stereo stereo;
@@ -217,6 +219,33 @@ const float* wm_strip_out(const wm_strip* s, int channel);
    and meter the output. The input buffers are overwritten (the inserts
    run in place). Realtime: safe. Thread: the audio thread. */
 void wm_strip_process(wm_strip* s, int n);
+
+/* wm_strip_share_eq -- moves the EQ of strip s into lanes lane ..
+   lane + channels - 1 of `host`'s EQ (the lanes must be free: a mixer packs
+   four mono tracks, or two stereo ones, into one EQ, so that one pass of
+   the four-lane filters runs them all). The settings move over, the state
+   starts clear. From then on the strip runs in three steps, the EQ between
+   them run by its owner: wm_strip_begin on every strip of the pack,
+   wm_eq_process on host's EQ over all their inputs (wm_strip_eq_lanes),
+   wm_strip_compress and wm_strip_finish on every strip. Returns WM_ERR_ARG for lanes out of
+   range or a host that itself shares. Realtime: no. Thread: any, before
+   use. */
+int wm_strip_share_eq(wm_strip* s, wm_strip* host, int lane);
+
+/* wm_strip_process in parts: commit and sanitise the input (begin), the
+   EQ, the compressor (compress), everything after it (finish).
+   wm_strip_process is begin, the strip's own EQ, compress, finish.
+   wm_strip_compress runs the compressors of `count` consecutive strips
+   (an array of them: a mixer's tracks), four at a time where their
+   sub-block clocks agree (wm_compressor_process_group), so that their
+   serial smoothing shares the lanes of the SIMD registers.
+   Realtime: safe. Thread: the audio thread. */
+void wm_strip_begin(wm_strip* s, int n);
+void wm_strip_compress(wm_strip* strips, int count, int n);
+void wm_strip_finish(wm_strip* s, int n);
+
+/* Puts the strip's input buffers into lanes[eq_lane ..] for wm_eq_process. */
+void wm_strip_eq_lanes(wm_strip* s, float** lanes);
 
 /* Adds send `k`'s contribution of the last n processed frames into
    dst[0..1] (the pre or post tap, times the send's gliding gain), moving
