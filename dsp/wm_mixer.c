@@ -290,7 +290,7 @@ static void render_source(wm_mixer* m, int t, int spans, int at, int n)
     }
 }
 
-/* The track strips: each begins, the EQ packs run (one pass per host over
+/* The track strips: each commits its settings, the EQ packs run (one pass per host over
    the lanes of all its guests, who follow it), the compressors run four
    at a time, each finishes. */
 static void process_tracks(wm_mixer* m, int n)
@@ -298,7 +298,7 @@ static void process_tracks(wm_mixer* m, int n)
     wm_strip* tracks = m->tracks;
     int count = m->cfg.track_count;
     for (int t = 0; t < count; t++)
-        wm_strip_begin(&tracks[t], n);
+        wm_strip_commit(&tracks[t]);
     for (int t = 0; t < count; t++) {
         wm_eq* eq = &tracks[t].eq;
         if (tracks[t].eq_run != eq)

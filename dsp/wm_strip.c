@@ -326,14 +326,6 @@ static void drive_fader(wm_strip* s, int n)
 
 static int clamp_block(const wm_strip* s, int n) { return n < 0 ? 0 : (n > s->cfg.max_block ? s->cfg.max_block : n); }
 
-void wm_strip_begin(wm_strip* s, int n)
-{
-    wm_strip_commit(s);
-    n = clamp_block(s, n);
-    for (int c = 0; c < s->cfg.channels; c++)
-        s->nonfinite += (unsigned)wm_ops_sanitize(s->in[c], n);
-}
-
 void wm_strip_eq_lanes(wm_strip* s, float** lanes)
 {
     for (int c = 0; c < s->cfg.channels; c++)
@@ -400,7 +392,7 @@ void wm_strip_finish(wm_strip* s, int n)
 
 void wm_strip_process(wm_strip* s, int n)
 {
-    wm_strip_begin(s, n);
+    wm_strip_commit(s);
     float* lanes[WM_EQ_LANES] = {NULL};
     wm_strip_eq_lanes(s, lanes);
     wm_eq_process(s->eq_run, (const float* const*)lanes, lanes, clamp_block(s, n));

@@ -36,7 +36,9 @@
    levels can instead take one value per frame from their owner (the
    session's automation lanes); the per-frame values then are the glide.
 
-   Non-finite input samples are replaced by 0 and counted in `nonfinite`.
+   Non-finite input samples are replaced by 0 by the EQ, the first insert,
+   which always runs (counted in eq_run->nonfinite, for all the tracks
+   that share that EQ).
    Thread: one thread per strip (the audio thread). */
 #ifndef WM_STRIP_H
 #define WM_STRIP_H
@@ -150,7 +152,6 @@ typedef struct {
     const float* drive[WM_STRIP_DRIVES]; /* a-rate values: fader, pan, send 0..15 (NULL: not driven) */
     int comp_active, sat_active; /* running (on, or still gliding off) */
     int solo_muted;
-    unsigned nonfinite;
 } wm_strip;
 
 /* NULL for an unknown id. Realtime: safe. Thread: any. */
@@ -225,22 +226,21 @@ void wm_strip_process(wm_strip* s, int n);
    four mono tracks, or two stereo ones, into one EQ, so that one pass of
    the four-lane filters runs them all). The settings move over, the state
    starts clear. From then on the strip runs in three steps, the EQ between
-   them run by its owner: wm_strip_begin on every strip of the pack,
+   them run by its owner: wm_strip_commit on every strip of the pack,
    wm_eq_process on host's EQ over all their inputs (wm_strip_eq_lanes),
    wm_strip_compress and wm_strip_finish on every strip. Returns WM_ERR_ARG for lanes out of
    range or a host that itself shares. Realtime: no. Thread: any, before
    use. */
 int wm_strip_share_eq(wm_strip* s, wm_strip* host, int lane);
 
-/* wm_strip_process in parts: commit and sanitise the input (begin), the
-   EQ, the compressor (compress), everything after it (finish).
-   wm_strip_process is begin, the strip's own EQ, compress, finish.
+/* wm_strip_process in parts: wm_strip_commit, the EQ, the compressor
+   (compress), everything after it (finish). wm_strip_process is commit,
+   the strip's own EQ, compress, finish.
    wm_strip_compress runs the compressors of `count` consecutive strips
    (an array of them: a mixer's tracks), four at a time where their
    sub-block clocks agree (wm_compressor_process_group), so that their
    serial smoothing shares the lanes of the SIMD registers.
    Realtime: safe. Thread: the audio thread. */
-void wm_strip_begin(wm_strip* s, int n);
 void wm_strip_compress(wm_strip* strips, int count, int n);
 void wm_strip_finish(wm_strip* s, int n);
 

@@ -16,12 +16,11 @@ set(WAMIX_DIST_DIR ${CMAKE_SOURCE_DIR}/dist CACHE PATH "where wamix.wasm is writ
 add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
 target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
-# -O3 for the per-sample code: measured side by side (bench_mix of the
-# reference mix, 128 tracks, 5 alternating runs in one Node process, one
-# core): 8.4x against 7.3x real time at -O2 -fno-unroll-loops (mono),
-# 7.3x against 6.7x (stereo), for 43.9 KB gzip against 40.8. Before the
-# table-free math (wm_math) freed 8 KB, the module was built at -O2 without
-# unrolling to fit the 48 KB budget.
+# -O3 for the per-sample code: against -O2 -fno-unroll-loops, the
+# reference mix at 128 tracks renders 1.15x (mono) and 1.09x (stereo)
+# faster (bench/compare.mjs, docs/BENCHMARKS.md) for 43.9 KB gzip against
+# 40.8. The module was built at -O2 without unrolling to fit the 48 KB
+# budget until the table-free math (wm_math) freed 8 KB.
 set(WAMIX_WASM_OPT "-O3" CACHE STRING "optimization flags of the WASM module's per-sample code")
 target_compile_options(wamix PRIVATE ${WAMIX_WARNINGS} -Werror ${WAMIX_WASM_OPT} -msimd128 -matomics -mbulk-memory -fno-math-errno)
 # Linked at -Oz, which runs binaryen's size passes over the

@@ -221,12 +221,12 @@ static void test_arena_and_no_allocation(void)
     wm_mixer_master_levels lv;
     wm_mixer_get_master_levels(m, &lv);
     printf("mixer hostile input on one track: %d allocations, master finite %d, output peak %.3f dBFS (ceiling -1), "
-           "M %.1f LUFS, track 9 replaced %u samples\n",
-           allocations, finite, 20 * log10(peak), lv.momentary_lufs, t9->nonfinite);
+           "M %.1f LUFS, track 9's EQ replaced %d samples\n",
+           allocations, finite, 20 * log10(peak), lv.momentary_lufs, t9->eq_run->nonfinite);
     CHECK_EQ_INT(allocations, 0);
     CHECK(finite);
     CHECK(peak <= powf(10.0f, -1.0f / 20.0f) && peak > 0.5f);
-    CHECK(wm_is_finite(lv.correlation) && wm_is_finite(lv.momentary_lufs) && t9->nonfinite > 0);
+    CHECK(wm_is_finite(lv.correlation) && wm_is_finite(lv.momentary_lufs) && t9->eq_run->nonfinite > 0);
     free(mem);
 }
 
