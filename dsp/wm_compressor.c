@@ -237,11 +237,11 @@ static void detect(subblock* w, const float* const* in, const float* const* key,
    the two (rising, attack faster) or the smaller (falling, release
    slower), and the other way round when the attack is the slower one. A
    max (or min) of two independent multiply-adds is a shorter serial path
-   than a compare, a select and then the multiply-add. */
+   than a compare, a select and then the multiply-add; a lane that wants
+   the min runs negated (below), so that every lane takes the max. */
 static void smooth(subblock* const* w, int count, int n)
 {
-    wm_v4 ka = {0}, kr = {0}, y = {0}, peak = {0};
-    wm_v4i attack_faster = {0};
+    wm_v4 ka = {0}, kr = {0}, y = {0}, peak = {0}, sign = {1.0f, 1.0f, 1.0f, 1.0f};
     const float* target[4] = {NULL};
     float* gain[4] = {NULL};
     int lanes = 0;
@@ -253,20 +253,24 @@ static void smooth(subblock* const* w, int count, int n)
             ka[lanes] = c->attack_coef;
             kr[lanes] = c->release_coef;
             y[lanes] = c->gr_db[l];
-            attack_faster[lanes] = -(c->attack_coef >= c->release_coef);
+            sign[lanes] = c->attack_coef >= c->release_coef ? 1.0f : -1.0f;
         }
     }
     const wm_v4 keep_a = 1.0f - ka, keep_r = 1.0f - kr;
     wm_v4 t[WM_COMP_SUBBLOCK];
     for (int at = 0; at < n; at += WM_BIQUAD4_SUBBLOCK) /* the most it packs at once */
         wm_biquad4_pack(target, at, t + at, n - at < WM_BIQUAD4_SUBBLOCK ? n - at : WM_BIQUAD4_SUBBLOCK);
+    /* The recursion runs on sign * y: a lane whose attack is the slower one
+       takes the min, which is the max of the negated steps (negation is
+       exact), so the serial path is two multiply-adds and one max. */
+    y *= sign;
     for (int i = 0; i < n; i++) {
-        wm_v4 ya = keep_a * y + ka * t[i], yr = keep_r * y + kr * t[i];
-        wm_v4i up = (wm_v4i)wm_v4_max(ya, yr), down = (wm_v4i)wm_v4_min(ya, yr); /* finite: max or min */
-        y = (wm_v4)((up & attack_faster) | (down & ~attack_faster));
-        peak = wm_v4_max(peak, y);
-        t[i] = y;
+        wm_v4 x = sign * t[i];
+        y = wm_v4_max(keep_a * y + ka * x, keep_r * y + kr * x); /* finite: the max is exact */
+        t[i] = sign * y;
+        peak = wm_v4_max(peak, t[i]);
     }
+    y *= sign;
     for (int at = 0; at < n; at += WM_BIQUAD4_SUBBLOCK)
         wm_biquad4_unpack(t + at, gain, at, n - at < WM_BIQUAD4_SUBBLOCK ? n - at : WM_BIQUAD4_SUBBLOCK);
     lanes = 0;
