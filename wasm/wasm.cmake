@@ -17,8 +17,8 @@ add_executable(wamix ${WAMIX_DSP_SOURCES} ${CMAKE_SOURCE_DIR}/wasm/wm_exports.c)
 target_include_directories(wamix PRIVATE ${CMAKE_SOURCE_DIR}/dsp ${WAMIX_KISSFFT_INCLUDES})
 set_target_properties(wamix PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY ${WAMIX_DIST_DIR})
 # -O3 for the per-sample code: against -O2 -fno-unroll-loops, the
-# reference mix at 128 tracks renders 1.15x (mono) and 1.09x (stereo)
-# faster (bench/compare.mjs, docs/BENCHMARKS.md) for 43.9 KB gzip against
+# reference mix at 128 tracks renders 1.10x (mono) and 1.08x (stereo)
+# faster (bench/compare.mjs, docs/BENCHMARKS.md) for 44.0 KB gzip against
 # 40.8. The module was built at -O2 without unrolling to fit the 48 KB
 # budget until the table-free math (wm_math) freed 8 KB.
 set(WAMIX_WASM_OPT "-O3" CACHE STRING "optimization flags of the WASM module's per-sample code")
