@@ -29,17 +29,6 @@ WM_EXPORT const char* wamix_strerror(int err) { return wm_strerror(err); }
 WM_EXPORT size_t wamix_arena_size(void) { return the_arena()->size; }
 WM_EXPORT size_t wamix_arena_used(void) { return the_arena()->used; }
 WM_EXPORT size_t wamix_arena_remaining(void) { return wm_arena_remaining(the_arena()); }
-/* The arena is a stack: destroying a session returns its memory once
-   every session created after it is gone too. */
-static void release_unused_arena(void)
-{
-    size_t top = 0;
-    for (int i = 0; i < WM_MAX_SESSIONS; i++) {
-        if (sessions[i] && session_ends[i] > top)
-            top = session_ends[i];
-    }
-    wm_arena_rollback(the_arena(), top);
-}
 
 /* ---- Sessions (dsp/wm_session.h): a mixer, its pool and the command
    protocol, and an analyzer of its master output. Handles
@@ -148,7 +137,7 @@ WM_EXPORT int wamix_session_destroy(int handle)
     if (!session_of(handle))
         return WM_ERR_HANDLE;
     sessions[handle - 1] = NULL;
-    release_unused_arena();
+    release_unused_arena(session_ends, WM_MAX_SESSIONS, handle - 1);
     return WM_OK;
 }
 

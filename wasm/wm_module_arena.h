@@ -21,4 +21,17 @@ static wm_arena* the_arena(void)
     return &arena;
 }
 
+/* The arena is a stack: an object destroyed returns its memory once every
+   object created after it is gone too. ends[i] is the arena's mark after
+   object i was created, 0 for a free slot; slot `freed` has just been
+   freed. */
+static void release_unused_arena(size_t* ends, int count, int freed)
+{
+    size_t top = 0;
+    ends[freed] = 0;
+    for (int i = 0; i < count; i++)
+        top = ends[i] > top ? ends[i] : top;
+    wm_arena_rollback(the_arena(), top);
+}
+
 #endif

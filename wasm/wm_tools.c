@@ -20,17 +20,6 @@ static size_t tool_ends[WM_MAX_TOOLS];
 WM_EXPORT const char* wamix_strerror(int err) { return wm_strerror(err); }
 WM_EXPORT size_t wamix_arena_used(void) { return the_arena()->used; }
 
-/* The arena is a stack: destroying a tool returns its memory once every
-   tool created after it is gone too. */
-static void release_unused_arena(void)
-{
-    size_t top = 0;
-    for (int i = 0; i < WM_MAX_TOOLS; i++) {
-        if (tools[i] && tool_ends[i] > top)
-            top = tool_ends[i];
-    }
-    wm_arena_rollback(the_arena(), top);
-}
 
 /* Tools live in the arena as handles 1..WM_MAX_TOOLS; every address
    JavaScript passes is checked to lie inside the arena.
@@ -77,7 +66,7 @@ WM_EXPORT int wamix_tool_destroy(int handle)
         return WM_ERR_HANDLE;
     tools[handle - 1] = NULL;
     tool_kinds[handle - 1] = 0;
-    release_unused_arena();
+    release_unused_arena(tool_ends, WM_MAX_TOOLS, handle - 1);
     return WM_OK;
 }
 
