@@ -173,7 +173,9 @@ static void detect(subblock* w, const float* const* in, const float* const* key,
 {
     wm_compressor* c = w->c;
     const int nch = c->channels, rms = c->p.detect == WM_COMP_RMS;
-    float* det_ch[WM_MAX_CHANNELS] = {w->det[0], w->det[WM_MAX_CHANNELS - 1]};
+    float* det_ch[WM_MAX_CHANNELS];
+    for (int ch = 0; ch < WM_MAX_CHANNELS; ch++)
+        det_ch[ch] = w->det[ch];
 
     /* the key is copied (and filtered) only when it is not the input */
     const int own_key = key || c->p.sidechain_hpf_hz > 0.0f;
